@@ -1,0 +1,1 @@
+// Host unit for the shared libtorch precompiled header.

@@ -1,0 +1,24 @@
+#pragma once
+// Outputs are written under a temporary name beside the target and renamed on success,
+// so a crash or an interrupt never leaves a half-written file under the final name.
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace wl::core {
+
+// Throws InputError when `target` exists and `force` is false.
+void refuse_overwrite(const std::filesystem::path& target, bool force);
+
+// A temporary path in the same directory as `target` (same filesystem, so rename is atomic).
+std::filesystem::path temp_path_for(const std::filesystem::path& target);
+
+// Calls write(tmp) and renames tmp onto target; removes tmp if write throws.
+void write_atomically(const std::filesystem::path& target, bool force,
+                      const std::function<void(const std::filesystem::path& tmp)>& write);
+
+// Writes text content atomically (force: replace an existing file).
+void write_text_atomically(const std::filesystem::path& target, const std::string& text,
+                           bool force = true);
+
+}  // namespace wl::core
