@@ -1,0 +1,82 @@
+#pragma once
+// Reading waveform files: the MJD AI/ML release, LEGEND LH5, and any HDF5 file with an
+// (N, L) waveform array whose datasets are named by a FieldMap. All waveform reads are
+// chunked hyperslabs of only the requested window, converted to float32, so memory is
+// bounded by the chunk, never by N. No libtorch here.
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wl::io {
+
+enum class Format { Auto, Mjd, Lh5, Generic };
+
+// Which dataset plays which role. Defaults are the MJD release names; for other files every
+// name is configurable (an empty name means "this file has no such field").
+struct FieldMap {
+  std::string waveform = "raw_waveform";
+  std::string energy = "energy_label";
+  std::string tp0 = "tp0";
+  std::string id = "id";
+  std::string detector = "detector";
+  std::string run = "run_number";
+  std::vector<std::string> labels = {"psd_label_low_avse", "psd_label_high_avse",
+                                     "psd_label_dcr", "psd_label_lq"};
+  // Used when the file itself does not record its sampling period (MJD: 10 ns).
+  double sample_period_ns = 10.0;
+};
+
+struct OpenOptions {
+  Format format = Format::Auto;
+  FieldMap fields;
+  std::string lh5_channel;           // LH5 group (e.g. "ch1027201" or "geds"); empty: first found
+  std::size_t chunk_events = 4096;   // events per hyperslab read
+};
+
+inline constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+
+class WaveformReader {
+ public:
+  virtual ~WaveformReader() = default;
+  virtual const std::string& path() const = 0;
+  virtual Format format() const = 0;
+  virtual std::size_t n_events() const = 0;
+  // Record length in samples (the longest record for variable-length LH5 waveforms).
+  virtual std::size_t n_samples() const = 0;
+  virtual double sample_period_ns() const = 0;
+  // Reads samples [sample_begin, sample_begin + n) of events [first_event, first_event +
+  // count) into out (count * n floats, row-major). Variable-length records shorter than the
+  // window are padded with their last sample. Throws InputError naming the file and dataset
+  // when the window or the event range lies outside the data.
+  virtual void read_window(std::size_t first_event, std::size_t count, std::size_t sample_begin,
+                           std::size_t n, float* out) = 0;
+  // Per-event scalar fields (everything of shape (N,) beside the waveform).
+  virtual std::vector<std::string> scalar_fields() const = 0;
+  virtual bool has_field(const std::string& name) const = 0;
+  // Any integer/bool/float dtype is converted to double. Throws InputError naming the file
+  // and dataset if it is missing or not of shape (N,).
+  virtual std::vector<double> read_scalar(const std::string& name, std::size_t first = 0,
+                                          std::size_t count = kAll) = 0;
+  virtual const FieldMap& fields() const = 0;
+  virtual std::size_t chunk_events() const = 0;
+};
+
+// Opens a file; Format::Auto recognises LH5 (a group with raw/waveform), MJD (raw_waveform)
+// and falls back to the FieldMap. Throws InputError for a missing file, a non-HDF5 file, or
+// a missing/misshapen waveform dataset, naming file and dataset.
+std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenOptions& options = {});
+
+// Indices (ascending) of events whose energy field exceeds threshold_kev, reading only the
+// energy dataset. Throws InputError if the file has no energy field or nothing is selected.
+std::vector<std::size_t> select_by_energy(WaveformReader& reader, double threshold_kev);
+
+// Gathers the window of arbitrary events (any order) into out (events.size() * n floats, in
+// the order given), reading contiguous runs chunk by chunk: memory stays O(chunk).
+void read_events(WaveformReader& reader, const std::vector<std::size_t>& events,
+                 std::size_t sample_begin, std::size_t n, float* out);
+
+const char* format_name(Format format);
+
+}  // namespace wl::io

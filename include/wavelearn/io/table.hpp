@@ -1,0 +1,29 @@
+#pragma once
+// A column table of per-event values (DSP features, predictions): one HDF5 dataset per
+// column, or CSV. Used for `wavelearn dsp` output and predictions.h5.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace wl::io {
+
+struct Table {
+  std::vector<std::string> names;            // column order
+  std::vector<std::vector<double>> columns;  // columns[i].size() == n_rows()
+  std::map<std::string, std::string> attributes;
+
+  std::size_t n_rows() const { return columns.empty() ? 0 : columns.front().size(); }
+  void add(const std::string& name, std::vector<double> values);
+  bool has(const std::string& name) const;
+  // Throws InputError naming the column when absent.
+  const std::vector<double>& column(const std::string& name) const;
+};
+
+// Atomic writes; refuse to overwrite unless force.
+void write_table_h5(const std::string& path, const Table& table, bool force);
+void write_table_csv(const std::string& path, const Table& table, bool force);
+// Reads every (N,) dataset at the root (or only `columns` if given) as double.
+Table read_table_h5(const std::string& path, const std::vector<std::string>& columns = {});
+
+}  // namespace wl::io
