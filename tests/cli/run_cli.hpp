@@ -1,0 +1,54 @@
+#pragma once
+// Runs the wavelearn binary as a user would and captures exit status, stdout and stderr.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test_paths.hpp"
+
+namespace wl::test {
+
+struct CliResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_all(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `args` is appended to the binary path as a shell command line (quote paths yourself).
+inline CliResult run_cli(const std::string& args) {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto out_path = dir / ("wl_cli_out_" + std::to_string(::getpid()) + "_" + std::to_string(counter));
+  const auto err_path = dir / ("wl_cli_err_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  const std::string cmd = std::string(WL_CLI_PATH) + " " + args + " >" + out_path.string() + " 2>" +
+                          err_path.string() + " </dev/null";
+  const int raw = std::system(cmd.c_str());
+  CliResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_all(out_path);
+  r.err = read_all(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+// Counts lines in a string (an error must be one line).
+inline int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += (c == '\n');
+  return n;
+}
+
+}  // namespace wl::test
