@@ -14,6 +14,9 @@ inline constexpr double kDepKev = kTl208PeakKev - 2.0 * kElectronMassKev;  // 15
 inline constexpr double kSepKev = kTl208PeakKev - kElectronMassKev;        // 2103.5
 inline constexpr double kTl208_583Kev = 583.191;
 
+// 76Ge double-beta decay Q value (the region of interest of a 0vbb search).
+inline constexpr double kGe76QbbKev = 2039.061;
+
 struct GammaLine {
   double energy_kev;
   double intensity_percent;  // per 100 228Th decays

@@ -1,0 +1,74 @@
+#include "wavelearn/report/history.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+
+#include "wavelearn/core/error.hpp"
+
+namespace wl::report {
+namespace {
+
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, ',')) {
+    while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+    out.push_back(cell);
+  }
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+double parse_number(const std::string& s, const std::filesystem::path& path, std::size_t line_no) {
+  if (s.empty() || s == "nan" || s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used == s.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw wl::core::InputError(path.string() + ":" + std::to_string(line_no) + ": not a number: '" +
+                             s + "'");
+}
+
+}  // namespace
+
+std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw wl::core::InputError(path.string() + ": cannot open history file");
+  std::string line;
+  if (!std::getline(in, line)) throw wl::core::InputError(path.string() + ": empty history file");
+  const auto header = split_csv(line);
+  auto column = [&](const char* name) {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return i;
+    throw wl::core::InputError(path.string() + ": no column '" + name + "' in the header");
+  };
+  const std::size_t c_epoch = column("epoch"), c_train = column("train_loss"),
+                    c_val = column("val_loss");
+  std::vector<HistoryRow> rows;
+  std::size_t line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line == "\r") continue;
+    const auto cells = split_csv(line);
+    if (cells.size() < header.size()) {
+      throw wl::core::InputError(path.string() + ":" + std::to_string(line_no) + ": " +
+                                 std::to_string(cells.size()) + " columns, header has " +
+                                 std::to_string(header.size()));
+    }
+    const double epoch = parse_number(cells[c_epoch], path, line_no);
+    if (!std::isfinite(epoch))
+      throw wl::core::InputError(path.string() + ":" + std::to_string(line_no) + ": missing epoch");
+    rows.push_back({static_cast<int>(epoch), parse_number(cells[c_train], path, line_no),
+                    parse_number(cells[c_val], path, line_no)});
+  }
+  return rows;
+}
+
+}  // namespace wl::report
