@@ -1,0 +1,147 @@
+// Seeded train/validation/test split, the lectures' recipe: shuffle, cut by fraction,
+// shuffle each part; optionally the same within each class (stratified).
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/rng.hpp"
+#include "wavelearn/data/dataset.hpp"
+
+namespace wl::data {
+
+using core::InputError;
+
+namespace {
+
+// Random streams of the split (the loader uses others).
+constexpr std::uint64_t kShuffleStream = 0x5117;
+constexpr std::uint64_t kPartStream = 0x5118;
+
+void shuffle(std::vector<std::size_t>& v, core::Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) {
+    std::swap(v[i - 1], v[rng.below(i)]);
+  }
+}
+
+// Cuts `rows` (already shuffled) into the three parts by fraction. Like the lectures,
+// int(f * n) rows per part; when the fractions add up to 1 the last used part takes the rest.
+// Within a class of a stratified split, counts are rounded instead (small classes).
+void cut(const std::vector<std::size_t>& rows, const SplitConfig& c, bool round, Split& out) {
+  const std::size_t n = rows.size();
+  auto count = [&](double f) {
+    const double x = f * static_cast<double>(n);
+    return static_cast<std::size_t>(round ? std::llround(x) : static_cast<long long>(x));
+  };
+  const double sum = c.train_fraction + c.validation_fraction + c.test_fraction;
+  const bool complete = std::fabs(sum - 1.0) < 1e-9;
+  std::size_t n_train = std::min(n, count(c.train_fraction));
+  std::size_t n_val = std::min(n - n_train, count(c.validation_fraction));
+  std::size_t n_test = std::min(n - n_train - n_val, count(c.test_fraction));
+  if (complete) {
+    if (c.test_fraction > 0.0) {
+      n_test = n - n_train - n_val;
+    } else if (c.validation_fraction > 0.0) {
+      n_val = n - n_train;
+    } else {
+      n_train = n;
+    }
+  }
+  auto it = rows.begin();
+  out.train.insert(out.train.end(), it, it + n_train);
+  it += n_train;
+  out.validation.insert(out.validation.end(), it, it + n_val);
+  it += n_val;
+  out.test.insert(out.test.end(), it, it + n_test);
+}
+
+}  // namespace
+
+SplitConfig split_keys_from(const core::Config& config, std::string& stratify_by) {
+  SplitConfig c;
+  c.train_fraction = config.get<double>("data.train_fraction", c.train_fraction);
+  c.validation_fraction = config.get<double>("data.validation_fraction", c.validation_fraction);
+  c.test_fraction = config.get<double>("data.test_fraction", c.test_fraction);
+  for (double f : {c.train_fraction, c.validation_fraction, c.test_fraction}) {
+    if (!(f >= 0.0) || f > 1.0) throw InputError("config: data.*_fraction must lie in [0, 1]");
+  }
+  if (c.train_fraction + c.validation_fraction + c.test_fraction > 1.0 + 1e-9) {
+    throw InputError("config: data.train_fraction + validation_fraction + test_fraction must not exceed 1");
+  }
+  // data.stratify: false/true (the first target) or a target name ("" for none).
+  stratify_by.clear();
+  if (config.has("data.stratify")) {
+    try {
+      stratify_by = config.get<bool>("data.stratify") ? "*first*" : "";
+    } catch (const InputError&) {
+      stratify_by = config.get<std::string>("data.stratify");
+    }
+  } else {
+    config.get<bool>("data.stratify", false);
+  }
+  return c;
+}
+
+int stratify_index(const Dataset& dataset, const std::string& by) {
+  if (by.empty()) return -1;
+  if (by == "*first*") {
+    if (dataset.n_targets() == 0) throw InputError("data.stratify needs a target");
+    return 0;
+  }
+  const auto& names = dataset.target_names();
+  auto found = std::find(names.begin(), names.end(), by);
+  if (found == names.end() && by == "energy") {
+    found = std::find(names.begin(), names.end(), dataset.config().open.fields.energy);
+  }
+  if (found == names.end()) {
+    throw InputError("config key 'data.stratify' = \"" + by + "\" is not one of the targets");
+  }
+  return static_cast<int>(found - names.begin());
+}
+
+SplitConfig split_config_from(const core::Config& config, const Dataset& dataset) {
+  std::string by;
+  SplitConfig c = split_keys_from(config, by);
+  c.stratify_target = stratify_index(dataset, by);
+  return c;
+}
+
+Split make_split(const Dataset& dataset, const SplitConfig& c, std::uint64_t seed) {
+  for (double f : {c.train_fraction, c.validation_fraction, c.test_fraction}) {
+    if (!(f >= 0.0) || f > 1.0) throw InputError("split fractions must lie in [0, 1]");
+  }
+  if (c.train_fraction + c.validation_fraction + c.test_fraction > 1.0 + 1e-9) {
+    throw InputError("data.train_fraction + validation_fraction + test_fraction must not exceed 1");
+  }
+  if (c.stratify_target >= static_cast<int>(dataset.n_targets())) {
+    throw InputError("stratify target index out of range");
+  }
+  const std::size_t n = dataset.size();
+  core::Rng rng(seed, kShuffleStream);
+  Split out;
+  if (c.stratify_target < 0) {
+    std::vector<std::size_t> rows(n);
+    for (std::size_t r = 0; r < n; ++r) rows[r] = r;
+    shuffle(rows, rng);
+    cut(rows, c, false, out);
+  } else {
+    // Classes in ascending order of their (rounded) value, so the result is deterministic.
+    std::map<long long, std::vector<std::size_t>> classes;
+    for (std::size_t r = 0; r < n; ++r) {
+      const float v = dataset.targets(r)[c.stratify_target];
+      classes[std::llround(v)].push_back(r);
+    }
+    for (auto& [value, rows] : classes) {
+      shuffle(rows, rng);
+      cut(rows, c, true, out);
+    }
+  }
+  core::Rng part_rng(seed, kPartStream);
+  shuffle(out.train, part_rng);
+  shuffle(out.validation, part_rng);
+  shuffle(out.test, part_rng);
+  return out;
+}
+
+}  // namespace wl::data

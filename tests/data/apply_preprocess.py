@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Applies a wavelearn preprocess.json to events of an MJD-format file with h5py + NumPy.
+
+This is the Python side of the contract in docs/data.md: a notebook that loads a model
+trained by wavelearn feeds it windows made exactly like this.
+
+usage: apply_preprocess.py FILE.h5 preprocess.json OUT.f32 EVENT [EVENT ...]
+writes the windows (len(events), window_length) as little-endian float32.
+"""
+import json
+import math
+import sys
+
+import h5py
+import numpy as np
+
+
+def window_start(pre, tp0):
+    w = pre["window"]
+    if w["mode"] == "fixed":
+        return w["start_samples"]
+    if tp0 is None or not math.isfinite(tp0) or tp0 < 0:
+        return w["start_samples"]
+    last = pre["record_length_samples"] - w["length_samples"]
+    start = int(math.floor(tp0 + 0.5)) - w["tp0_offset_samples"]
+    return min(max(start, 0), last)
+
+
+def transform(pre, record, tp0):
+    w, b = pre["window"], pre["baseline"]
+    n = w["length_samples"]
+    s = window_start(pre, tp0)
+    raw = record.astype(np.float32)
+    x = raw[s:s + n].copy()
+    if b["mode"] == "window":
+        x -= np.float32(np.sum(raw[s:s + b["length_samples"]], dtype=np.float64) / b["length_samples"])
+    elif b["mode"] == "pretrigger":
+        p0, pn = b["pretrigger_start_samples"], b["pretrigger_length_samples"]
+        x -= np.float32(np.sum(raw[p0:p0 + pn], dtype=np.float64) / pn)
+    if pre["normalization"] == "minmax":  # the lectures' formula
+        lo, hi = x.min(), x.max()
+        x = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+    elif pre["normalization"] == "amplitude":
+        x = x / np.float32(pre["amplitude_scale"])
+    if pre["standard_scaler"]:
+        x = (x - np.asarray(pre["scaler_mean"], np.float32)) / np.asarray(pre["scaler_std"], np.float32)
+    return x.astype(np.float32)
+
+
+def main():
+    path, pre_path, out_path = sys.argv[1:4]
+    events = [int(e) for e in sys.argv[4:]]
+    with open(pre_path) as f:
+        pre = json.load(f)
+    assert pre["format"] == "wavelearn-preprocess"
+    fields = pre["fields"]
+    with h5py.File(path, "r") as f:
+        wf = f[fields["waveform"]]
+        tp0 = np.asarray(f[fields["tp0"]], dtype=np.float64) if fields["tp0"] in f else None
+        out = np.stack([transform(pre, wf[e], None if tp0 is None else tp0[e]) for e in events])
+    out.astype("<f4").tofile(out_path)
+
+
+if __name__ == "__main__":
+    main()
