@@ -61,6 +61,12 @@ class WaveformReader {
                                           std::size_t count = kAll) = 0;
   virtual const FieldMap& fields() const = 0;
   virtual std::size_t chunk_events() const = 0;
+  // Reads the window of `count` distinct events given in ascending order into out (count * n
+  // floats, in that order). The default reads each run of consecutive events with
+  // read_window; the MJD/generic reader overrides it with direct row reads when the layout
+  // allows (uncompressed, contiguous or whole-row chunks). Used by read_events.
+  virtual void read_sorted_events(const std::size_t* events, std::size_t count, std::size_t sample_begin,
+                                  std::size_t n, float* out);
 };
 
 // Opens a file; Format::Auto recognises LH5 (a group with raw/waveform), MJD (raw_waveform)

@@ -1,0 +1,223 @@
+// `wavelearn inspect FILE`: what a waveform file holds (layout, events, sampling, per-field
+// statistics, label balance, energy spectrum, attributes), read chunk by chunk.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/io/layout.hpp"
+#include "wavelearn/io/reader.hpp"
+#include "wavelearn/io/summary.hpp"
+
+namespace {
+using wl::core::InputError;
+using namespace wl::io;
+
+struct InspectArgs {
+  std::string file;
+  std::string format = "auto";
+  std::string channel, waveform, energy, tp0, window;
+  std::vector<std::string> labels;
+  double dt_ns = 0;
+  double min_energy_kev = NAN;
+  bool json = false;
+};
+
+Format parse_format(const std::string& s) {
+  if (s == "auto") return Format::Auto;
+  if (s == "mjd") return Format::Mjd;
+  if (s == "lh5") return Format::Lh5;
+  if (s == "generic") return Format::Generic;
+  throw InputError("--format: '" + s + "' is not one of auto, mjd, lh5, generic");
+}
+
+// "500:1500" -> [500, 1500), the NumPy slice the lectures use.
+std::pair<std::size_t, std::size_t> parse_window(const std::string& s, std::size_t n_samples) {
+  const auto colon = s.find(':');
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    const std::string a = s.substr(0, colon), b = s.substr(colon + 1);
+    const std::size_t begin = a.empty() ? 0 : std::stoul(a);
+    const std::size_t end = b.empty() ? n_samples : std::stoul(b);
+    if (end < begin) throw std::invalid_argument("end before begin");
+    return {begin, end - begin};
+  } catch (const std::exception&) {
+    throw InputError("--window: '" + s + "' is not BEGIN:END in samples (e.g. 500:1500)");
+  }
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::string bar(std::size_t count, std::size_t max_count, int width) {
+  const int len = max_count ? static_cast<int>(std::lround(double(width) * double(count) / double(max_count))) : 0;
+  return std::string(static_cast<std::size_t>(std::max(len, count ? 1 : 0)), '#');
+}
+
+nlohmann::json to_json(const FileLayout& layout, const FileSummary& s) {
+  using nlohmann::json;
+  json j;
+  j["file"] = s.path;
+  j["format"] = format_name(s.format);
+  j["n_events"] = s.n_events;
+  j["n_samples"] = s.n_samples;
+  j["sample_period_ns"] = s.sample_period_ns;
+  for (const auto& d : layout.datasets) {
+    json dj{{"path", d.path}, {"shape", d.shape}, {"dtype", d.dtype}};
+    if (!d.chunk.empty()) dj["chunk"] = d.chunk;
+    for (const auto& [k, v] : d.attributes) dj["attributes"][k] = v;
+    j["datasets"].push_back(dj);
+  }
+  j["attributes"] = json::object();
+  for (const auto& [k, v] : layout.attributes) j["attributes"][k] = v;
+  j["fields"] = json::object();
+  for (const auto& f : s.fields) {
+    j["fields"][f.name] = {{"min", f.min}, {"max", f.max}, {"mean", f.mean}, {"n_finite", f.n_finite},
+                           {"n_nonfinite", f.n_nonfinite}};
+  }
+  j["labels"] = json::object();
+  for (const auto& l : s.labels) j["labels"][l.name] = {{"pass_fraction", l.pass_fraction}, {"binary", l.binary}};
+  if (s.has_energy) {
+    const auto& e = s.energy;
+    j["energy"] = {{"field", e.field}, {"min", e.stats.min}, {"max", e.stats.max}, {"mean", e.stats.mean},
+                   {"edges_kev", e.edges_kev}, {"counts", e.counts}};
+    for (const auto& p : e.peaks) {
+      j["energy"]["peaks"].push_back(
+          {{"name", p.name}, {"center_kev", p.center_kev}, {"half_width_kev", e.peak_half_width_kev}, {"counts", p.counts}});
+    }
+  }
+  return j;
+}
+
+void print_text(const FileLayout& layout, const FileSummary& s) {
+  std::printf("file: %s\nformat: %s\nevents: %zu\n", s.path.c_str(), format_name(s.format), s.n_events);
+  std::printf("waveform: %zu samples x %g ns = %g us%s\n", s.n_samples, s.sample_period_ns,
+              double(s.n_samples) * s.sample_period_ns / 1e3,
+              s.format == Format::Lh5 ? " (longest record)" : "");
+  std::printf("\ndatasets:\n");
+  std::size_t width = 0;
+  for (const auto& d : layout.datasets) width = std::max(width, d.path.size());
+  for (const auto& d : layout.datasets) {
+    std::string extra;
+    if (!d.chunk.empty()) extra += "  chunks " + shape_text(d.chunk);
+    for (const auto& [k, v] : d.attributes) {
+      if (k == "units" || k == "datatype") extra += "  " + k + "=" + v;
+    }
+    std::printf("  %-*s  %-16s %-8s%s\n", int(width), d.path.c_str(), shape_text(d.shape).c_str(), d.dtype.c_str(),
+                extra.c_str());
+  }
+  if (!layout.attributes.empty()) {
+    std::printf("\nattributes:\n");
+    for (const auto& [k, v] : layout.attributes) std::printf("  %s = %s\n", k.c_str(), v.c_str());
+  }
+  if (!s.fields.empty()) {
+    width = 5;
+    for (const auto& f : s.fields) width = std::max(width, f.name.size());
+    std::printf("\nfields:\n  %-*s  %14s %14s %14s\n", int(width), "field", "min", "max", "mean");
+    for (const auto& f : s.fields) {
+      std::printf("  %-*s  %14.6g %14.6g %14.6g%s\n", int(width), f.name.c_str(), f.min, f.max, f.mean,
+                  f.n_nonfinite ? (" (" + std::to_string(f.n_nonfinite) + " non-finite)").c_str() : "");
+    }
+  }
+  if (s.labels.empty()) {
+    std::printf("\nlabels: none (prediction-only file)\n");
+  } else {
+    std::printf("\nlabels (fraction passing = label 1):\n");
+    for (const auto& l : s.labels) {
+      std::printf("  %-22s %7.4f  (%zu pass, %zu rejected)%s\n", l.name.c_str(), l.pass_fraction,
+                  std::size_t(std::llround(l.pass_fraction * double(s.n_events))),
+                  s.n_events - std::size_t(std::llround(l.pass_fraction * double(s.n_events))),
+                  l.binary ? "" : "  [not 0/1]");
+    }
+  }
+  if (s.has_energy && !s.energy.edges_kev.empty()) {
+    const auto& e = s.energy;
+    std::printf("\nenergy (%s): min %.6g, max %.6g, mean %.6g\n", e.field.c_str(), e.stats.min, e.stats.max,
+                e.stats.mean);
+    const std::size_t max_count = *std::max_element(e.counts.begin(), e.counts.end());
+    for (std::size_t b = 0; b < e.counts.size(); ++b) {
+      std::printf("  %10.1f - %10.1f  %8zu  %s\n", e.edges_kev[b], e.edges_kev[b + 1], e.counts[b],
+                  bar(e.counts[b], max_count, 40).c_str());
+    }
+    for (const auto& p : e.peaks) {
+      std::printf("  %-10s %8.1f keV +- %.0f: %zu events\n", p.name.c_str(), p.center_kev, e.peak_half_width_kev,
+                  p.counts);
+    }
+  }
+}
+
+void run(const InspectArgs& a) {
+  OpenOptions opt;
+  opt.format = parse_format(a.format);
+  opt.lh5_channel = a.channel;
+  if (!a.waveform.empty()) opt.fields.waveform = a.waveform;
+  if (!a.energy.empty()) opt.fields.energy = a.energy;
+  if (!a.tp0.empty()) opt.fields.tp0 = a.tp0;
+  if (!a.labels.empty()) opt.fields.labels = a.labels;
+  if (a.dt_ns < 0) throw InputError("--dt-ns: must be positive");
+  if (a.dt_ns > 0) opt.fields.sample_period_ns = a.dt_ns;
+
+  const FileLayout layout = describe_layout(a.file);
+  auto reader = open_reader(a.file, opt);
+  const FileSummary summary = summarize(*reader);
+
+  std::vector<std::size_t> selected;
+  const bool select = !std::isnan(a.min_energy_kev);
+  if (select) selected = select_by_energy(*reader, a.min_energy_kev);
+  WindowStats window;
+  const bool has_window = !a.window.empty();
+  if (has_window) {
+    const auto [begin, n] = parse_window(a.window, reader->n_samples());
+    window = summarize_window(*reader, selected, begin, n);
+  }
+
+  if (a.json) {
+    auto j = to_json(layout, summary);
+    if (select) j["selection"] = {{"min_energy_kev", a.min_energy_kev}, {"n_events", selected.size()}};
+    if (has_window) {
+      j["window"] = {{"begin", window.sample_begin}, {"end", window.sample_begin + window.n_samples},
+                     {"n_events", window.n_events}, {"min", window.min}, {"max", window.max}, {"mean", window.mean}};
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  print_text(layout, summary);
+  if (select) {
+    std::printf("\nselection: %zu of %zu events with %s > %g\n", selected.size(), summary.n_events,
+                reader->fields().energy.c_str(), a.min_energy_kev);
+  }
+  if (has_window) {
+    std::printf("\nwindow [%zu, %zu) over %zu events: min %.6g, max %.6g, mean %.6g\n", window.sample_begin,
+                window.sample_begin + window.n_samples, window.n_events, window.min, window.max, window.mean);
+  }
+}
+
+void setup(CLI::App& parent) {
+  auto args = std::make_shared<InspectArgs>();
+  auto* cmd = parent.add_subcommand("inspect", "describe a waveform file (MJD, LH5 or any HDF5 with a mapping)");
+  cmd->add_option("file", args->file, "HDF5 / LH5 file")->required();
+  cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
+  cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
+  cmd->add_option("--waveform", args->waveform, "waveform dataset (default raw_waveform)");
+  cmd->add_option("--energy", args->energy, "energy dataset in keV (default energy_label)");
+  cmd->add_option("--label", args->labels, "label dataset (repeat for several; default the four PSD labels)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  cmd->add_option("--tp0", args->tp0, "start-index dataset (default tp0)");
+  cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns when the file records none (MJD: 10)");
+  cmd->add_option("--min-energy", args->min_energy_kev, "also count events with energy above this (keV)");
+  cmd->add_option("--window", args->window, "also summarise samples BEGIN:END of the (selected) events");
+  cmd->add_flag("--json", args->json, "machine-readable output");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace
+
+WL_REGISTER_COMMAND(inspect, setup);
