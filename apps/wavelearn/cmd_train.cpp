@@ -1,0 +1,61 @@
+// `wavelearn train`: a preset (or any TOML config) plus --set overrides -> a run directory.
+#include <ATen/Parallel.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/train/interrupt.hpp"
+#include "wavelearn/train/run.hpp"
+
+namespace {
+
+struct TrainArgs {
+  std::string config, data, out;
+  std::vector<std::string> sets;
+  bool force = false, resume = false;
+};
+
+void run(const TrainArgs& a) {
+  namespace fs = std::filesystem;
+  std::string config_path = a.config;
+  if (config_path.empty()) {
+    // Resuming without --config continues with the run's own resolved configuration.
+    if (a.resume && fs::exists(fs::path(a.out) / "config.toml"))
+      config_path = (fs::path(a.out) / "config.toml").string();
+    else
+      throw wl::core::InputError("train: --config is required (e.g. configs/seed-fcnet.toml)");
+  }
+  auto config = wl::core::Config::load(config_path);
+  config.set_all(a.sets);
+  if (!a.data.empty()) config.set("data.file=\"" + a.data + "\"");
+  wl::train::RunOptions o;
+  o.out = a.out;
+  o.force = a.force;
+  o.resume = a.resume;
+  o.quiet = wl::app::global_options().quiet;
+  o.threads = wl::app::global_options().threads;
+  wl::train::install_interrupt_handler();
+  const auto summary = wl::train::run_training(config, o);
+  std::fputs(wl::train::format_summary(summary).c_str(), stdout);
+}
+
+void setup(CLI::App& parent) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* cmd = parent.add_subcommand("train", "train a neural network; writes a run directory");
+  cmd->add_option("-c,--config", args->config, "TOML config or preset (configs/*.toml)");
+  cmd->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
+  cmd->add_option("--data", args->data, "waveform file (sets data.file)");
+  cmd->add_option("-o,--out", args->out, "run directory")->required();
+  cmd->add_flag("--force", args->force, "replace the files of an existing run directory");
+  cmd->add_flag("--resume", args->resume, "continue from RUN_DIR/checkpoint.pt");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace
+
+WL_REGISTER_COMMAND(train, setup);

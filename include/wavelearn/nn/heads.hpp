@@ -1,0 +1,86 @@
+#pragma once
+// Task heads: how a model's raw outputs become a loss against the targets and a per-event
+// score for evaluation. Every head also gives the TorchScript source of a `score(x)` method
+// that is added to the model, so an exported model.pt computes the same scores in Python
+// (`torch.jit.load("model.pt").score(x)`) as `wavelearn predict` does here.
+//
+// Kinds (the lectures' task modules):
+//   binary_sigmoid  1 output, sigmoid then BCE                      score = sigmoid(out)
+//   binary_logits   1 output, BCEWithLogits (numerically safer)     score = sigmoid(out)
+//   binary_ce       2 outputs, cross entropy, argmax decision       score = softmax(out)[:, 1]
+//   multiclass      n outputs, cross entropy                        scores = softmax(out)
+//   regression      1 output per target, activation none|sigmoid, loss mse|l1|smooth_l1;
+//                   the model learns (target - offset) / scale      score = act(out)*scale+offset
+//   multitask       one output per target: binary targets BCEWithLogits, regression targets
+//                   as above; loss = sum of task_weights[i] * loss_i scores per target
+// Targets arrive as a (batch, n_targets) float tensor; binary and multitask heads use the
+// columns in order, multiclass the last column (class index), regression column 0.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace wl::core {
+class Config;
+}
+
+namespace wl::nn {
+
+struct HeadSpec {
+  std::string kind = "binary_logits";
+  std::vector<std::string> target_names;  // the dataset's target columns, in order
+  int64_t n_classes = 0;                  // multiclass
+  std::string activation = "none";        // regression: none | sigmoid
+  std::string loss = "mse";               // regression: mse | l1 | smooth_l1
+  // Regression targets are learned as (t - offset) / scale (fitted on the training split when
+  // scale_auto): energies of thousands of keV would otherwise dominate every gradient.
+  bool scale_auto = true;
+  std::vector<double> target_offset, target_scale;  // one per target column
+  std::vector<double> task_weights;                 // multitask: one per target (default 1)
+  // multitask: which target columns are regressions (the rest are binary labels).
+  std::vector<bool> is_regression;
+};
+
+// Reads [task]: kind, activation, loss, task_weights, scale_auto, target_offset,
+// target_scale. target_names, n_classes and is_regression come from the dataset.
+HeadSpec head_spec_from(const core::Config& config, const std::vector<std::string>& target_names,
+                        int64_t n_classes, const std::string& energy_field);
+
+class Head {
+ public:
+  explicit Head(HeadSpec spec);  // throws InputError naming task.* for bad settings
+
+  const HeadSpec& spec() const { return spec_; }
+  int64_t n_outputs() const;
+  // Mean loss over the batch (a scalar with grad).
+  torch::Tensor loss(const torch::Tensor& outputs, const torch::Tensor& targets) const;
+  // (batch, n_scores) scores, the same function as the TorchScript `score` method.
+  torch::Tensor score(const torch::Tensor& outputs) const;
+  std::vector<std::string> score_names() const;
+  // `def score(self, x): ...` for jit::Module::define (calls self.forward).
+  std::string score_source() const;
+
+  // The validation metric and its name: "auc" (binary), "accuracy" (multiclass),
+  // "rmse" (regression, target units), "mean_auc" (multitask, over the binary targets).
+  std::string metric_name() const;
+  // scores (n, n_scores) and targets (n, n_targets) of all validation events. NaN when
+  // undefined (e.g. only one class present).
+  double metric(const torch::Tensor& scores, const torch::Tensor& targets) const;
+  // Whether a higher metric is better (false for rmse).
+  bool metric_higher_is_better() const;
+  // For binary-like heads: the column of `targets` holding the 0/1 label (else -1).
+  int label_column() const;
+
+  // Fits offset/scale of regression targets on training targets (n, n_targets) when
+  // spec.scale_auto (mean and standard deviation).
+  void fit_target_scaling(const torch::Tensor& train_targets);
+
+  std::string to_json() const;
+  static Head from_json(const std::string& text);
+
+ private:
+  torch::Tensor regression_loss(const torch::Tensor& out, const torch::Tensor& target) const;
+  HeadSpec spec_;
+};
+
+}  // namespace wl::nn

@@ -1,0 +1,62 @@
+#pragma once
+// What model to build, as plain numbers (no libtorch): read from the [model] section of a
+// run configuration. Defaults are small enough to train in minutes on two CPU cores.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wl::core {
+class Config;
+}
+
+namespace wl::nn {
+
+struct ModelSpec {
+  std::string type = "fcnet";  // fcnet | cnn | lstm | gru | transformer
+  // default: PyTorch's own layer initialisation (uniform +-1/sqrt(fan_in)), so a seed-fcnet
+  // run starts like the lectures; he: Kaiming normal (ReLU gain); xavier: Glorot uniform.
+  std::string init = "default";
+  double dropout = 0.0;  // after every hidden activation (and in attention)
+
+  // fcnet: the lectures' feature extractor Linear(L,512)-ReLU-Linear(512,256)-ReLU-
+  // Linear(256,32)-ReLU, then the task layer Linear(32, n_outputs).
+  std::vector<int64_t> hidden = {512, 256, 32};
+
+  // cnn: blocks conv1d -> [batch norm] -> ReLU -> max pool; then flatten -> Linear(., fc_hidden)
+  // -> ReLU -> task layer. padding < 0 means "same" padding (kernel / 2).
+  std::vector<int64_t> channels = {8, 16, 32};
+  std::vector<int64_t> kernels = {9, 7, 5};
+  std::vector<int64_t> strides = {1, 1, 1};
+  std::vector<int64_t> paddings = {-1, -1, -1};
+  int64_t pool = 2;  // max-pool size (= stride) after each block; 1: no pooling
+  bool batch_norm = true;
+  int64_t fc_hidden = 32;
+
+  // lstm / gru: the waveform is cut into steps of rnn_step_samples samples (a sequence of
+  // L / step vectors), the recurrent outputs are averaged over time, then the task layer.
+  int64_t rnn_step_samples = 10;
+  int64_t rnn_hidden = 32;
+  int64_t rnn_layers = 1;
+  bool bidirectional = false;
+
+  // transformer: patches of patch_samples samples -> Linear embedding + learned position
+  // embedding -> `layers` pre-norm blocks of multi-head self-attention and a GELU MLP ->
+  // layer norm -> mean over patches -> task layer.
+  int64_t patch_samples = 25;
+  int64_t d_model = 32;
+  int64_t heads = 4;
+  int64_t layers = 2;
+  int64_t mlp_hidden = 64;
+};
+
+// Reads [model]: type, init, dropout, hidden, channels, kernels, strides, paddings, pool,
+// batch_norm, fc_hidden, rnn_step_samples, rnn_hidden, rnn_layers, bidirectional,
+// patch_samples, d_model, heads, layers, mlp_hidden. Only the keys of the chosen type are
+// read (others left in the file are reported as unknown by Config::check_all_used).
+// Throws InputError naming the key for an unknown type/init or inconsistent sizes.
+ModelSpec model_spec_from(const core::Config& config);
+
+// Throws InputError (naming the key) when the spec cannot work for input_samples samples.
+void validate(const ModelSpec& spec, int64_t input_samples);
+
+}  // namespace wl::nn

@@ -1,0 +1,11 @@
+#pragma once
+// SIGINT handling for long training: the first Ctrl-C sets a flag that the trainer polls
+// between batches (it then saves a checkpoint and stops); a second one kills the process.
+namespace wl::train {
+
+void install_interrupt_handler();
+bool interrupt_requested();
+void clear_interrupt();       // tests
+void request_interrupt();     // tests: as if SIGINT arrived
+
+}  // namespace wl::train

@@ -1,0 +1,43 @@
+#pragma once
+// How to train, as plain numbers: read from the [train] section. No libtorch here.
+#include <cstdint>
+#include <string>
+
+namespace wl::core {
+class Config;
+}
+
+namespace wl::train {
+
+struct TrainSpec {
+  int64_t epochs = 10;
+  std::string optimizer = "adam";  // adam | adamw | sgd | rmsprop | adagrad
+  double lr = 1e-3;
+  double weight_decay = 0.0;  // L2 (decoupled for adamw)
+  double momentum = 0.0;      // sgd, rmsprop
+  bool nesterov = false;      // sgd
+  double l1 = 0.0;            // L1 penalty on weight matrices/kernels (not biases)
+  // LR schedule, applied per epoch: none | step (x gamma every step_epochs) | cosine (to
+  // min_lr over `epochs`) | plateau (x plateau_factor after plateau_patience epochs without
+  // a better validation loss).
+  std::string schedule = "none";
+  int64_t step_epochs = 10;
+  double gamma = 0.1;
+  double min_lr = 0.0;
+  int64_t plateau_patience = 2;
+  double plateau_factor = 0.5;
+  // Early stopping on the validation loss: stop after this many epochs without an
+  // improvement larger than min_delta (0: off). The exported model is the best epoch's.
+  int64_t early_stopping_patience = 0;
+  double min_delta = 0.0;
+  double clip_grad_norm = 0.0;  // 0: off
+  uint64_t seed = 42;           // init, dropout (shuffles: the loaders, same seed)
+};
+
+// Reads [train]: epochs, optimizer, lr, weight_decay, momentum, nesterov, l1, schedule,
+// step_epochs, gamma, min_lr, plateau_patience, plateau_factor, early_stopping_patience,
+// min_delta, clip_grad_norm; and the top-level `seed`. Throws InputError naming the key for
+// an unknown optimizer or schedule or an out-of-range value.
+TrainSpec train_spec_from(const core::Config& config);
+
+}  // namespace wl::train

@@ -1,0 +1,29 @@
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/nn/models.hpp"
+
+namespace wl::nn {
+
+torch::jit::Module build_model(const ModelSpec& spec, int64_t input_samples, int64_t n_outputs) {
+  validate(spec, input_samples);
+  if (n_outputs < 1) throw core::InputError("model: the task needs at least one output");
+  if (spec.type == "fcnet") return build_fcnet(spec, input_samples, n_outputs);
+  if (spec.type == "cnn") return build_cnn(spec, input_samples, n_outputs);
+  if (spec.type == "lstm" || spec.type == "gru") return build_rnn(spec, input_samples, n_outputs);
+  if (spec.type == "transformer") return build_transformer(spec, input_samples, n_outputs);
+  throw core::InputError("model.type: unknown model '" + spec.type +
+                         "' (fcnet, cnn, lstm, gru, transformer)");
+}
+
+int64_t count_parameters(const torch::jit::Module& module) {
+  int64_t n = 0;
+  for (const auto& p : module.parameters()) n += p.numel();
+  return n;
+}
+
+std::vector<torch::Tensor> parameter_list(const torch::jit::Module& module) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : module.parameters()) out.push_back(p);
+  return out;
+}
+
+}  // namespace wl::nn

@@ -1,0 +1,100 @@
+#include "script_builder.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "wavelearn/core/error.hpp"
+
+namespace wl::nn::detail {
+
+ScriptBuilder::ScriptBuilder(const std::string& class_name, const ModelSpec& spec)
+    : module_(class_name), spec_(spec) {
+  // Module::train()/eval() need the attribute every nn.Module has.
+  module_.register_attribute("training", c10::BoolType::get(), true);
+}
+
+torch::Tensor ScriptBuilder::init_weight(torch::Tensor w, int64_t fan_in, int64_t fan_out) const {
+  torch::NoGradGuard no_grad;
+  if (spec_.init == "he") {
+    w.normal_(0.0, std::sqrt(2.0 / static_cast<double>(fan_in)));
+  } else if (spec_.init == "xavier") {
+    const double a = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+    w.uniform_(-a, a);
+  } else {
+    // PyTorch's Linear/Conv default: kaiming_uniform(a = sqrt(5)) == U(-1/sqrt(fan_in), +).
+    const double a = 1.0 / std::sqrt(static_cast<double>(fan_in));
+    w.uniform_(-a, a);
+  }
+  return w;
+}
+
+void ScriptBuilder::linear(const std::string& name, int64_t in, int64_t out) {
+  auto w = init_weight(torch::empty({out, in}), in, out);
+  auto b = torch::empty({out});
+  {
+    torch::NoGradGuard no_grad;
+    if (spec_.init == "default") {
+      const double a = 1.0 / std::sqrt(static_cast<double>(in));
+      b.uniform_(-a, a);
+    } else {
+      b.zero_();
+    }
+  }
+  parameter(name + "_weight", w);
+  parameter(name + "_bias", b);
+}
+
+void ScriptBuilder::conv1d(const std::string& name, int64_t in, int64_t out, int64_t kernel) {
+  auto w = init_weight(torch::empty({out, in, kernel}), in * kernel, out * kernel);
+  auto b = torch::empty({out});
+  {
+    torch::NoGradGuard no_grad;
+    if (spec_.init == "default") {
+      const double a = 1.0 / std::sqrt(static_cast<double>(in * kernel));
+      b.uniform_(-a, a);
+    } else {
+      b.zero_();
+    }
+  }
+  parameter(name + "_weight", w);
+  parameter(name + "_bias", b);
+}
+
+void ScriptBuilder::batch_norm(const std::string& name, int64_t channels) {
+  parameter(name + "_weight", torch::ones({channels}));
+  parameter(name + "_bias", torch::zeros({channels}));
+  module_.register_buffer(name + "_running_mean", torch::zeros({channels}));
+  module_.register_buffer(name + "_running_var", torch::ones({channels}));
+}
+
+void ScriptBuilder::layer_norm(const std::string& name, int64_t n) {
+  parameter(name + "_weight", torch::ones({n}));
+  parameter(name + "_bias", torch::zeros({n}));
+}
+
+void ScriptBuilder::parameter(const std::string& name, torch::Tensor value) {
+  module_.register_parameter(name, value.contiguous().set_requires_grad(true), false);
+}
+
+void ScriptBuilder::constant_attribute(const std::string& name, int64_t value) {
+  module_.register_attribute(name, c10::IntType::get(), value);
+}
+
+std::string ScriptBuilder::apply_linear(const std::string& name, const std::string& x) {
+  return "torch.addmm(self." + name + "_bias, " + x + ", self." + name + "_weight.t())";
+}
+
+std::string ScriptBuilder::dropout(const std::string& x) const {
+  if (spec_.dropout <= 0.0) return x;
+  std::ostringstream s;
+  s.precision(17);
+  s << "torch.dropout(" << x << ", " << spec_.dropout << ", self.training)";
+  return s.str();
+}
+
+torch::jit::Module ScriptBuilder::finish(const std::string& source) {
+  module_.define(source);
+  return module_;
+}
+
+}  // namespace wl::nn::detail

@@ -1,0 +1,43 @@
+#pragma once
+// Registers initialised parameters and buffers on a jit::Module and collects the TorchScript
+// source of its methods. Private to the nn module.
+#include <torch/script.h>
+
+#include <cstdint>
+#include <string>
+
+#include "wavelearn/nn/model_spec.hpp"
+
+namespace wl::nn::detail {
+
+class ScriptBuilder {
+ public:
+  ScriptBuilder(const std::string& class_name, const ModelSpec& spec);
+
+  // weight (out, in) and bias (out) named NAME_weight / NAME_bias.
+  void linear(const std::string& name, int64_t in, int64_t out);
+  // weight (out, in, kernel) and bias (out).
+  void conv1d(const std::string& name, int64_t in, int64_t out, int64_t kernel);
+  // weight/bias (channels) plus running_mean/running_var buffers.
+  void batch_norm(const std::string& name, int64_t channels);
+  // weight (n) = 1, bias (n) = 0.
+  void layer_norm(const std::string& name, int64_t n);
+  // A parameter with explicit values (e.g. position embeddings).
+  void parameter(const std::string& name, torch::Tensor value);
+  void constant_attribute(const std::string& name, int64_t value);
+
+  // TorchScript expression applying linear layer NAME to expression `x`.
+  static std::string apply_linear(const std::string& name, const std::string& x);
+  // Dropout applied to expression x (identity when the spec has no dropout).
+  std::string dropout(const std::string& x) const;
+
+  // Defines the collected source and returns the module.
+  torch::jit::Module finish(const std::string& source);
+
+ private:
+  torch::Tensor init_weight(torch::Tensor w, int64_t fan_in, int64_t fan_out) const;
+  torch::jit::Module module_;
+  ModelSpec spec_;
+};
+
+}  // namespace wl::nn::detail

@@ -1,0 +1,58 @@
+#include "wavelearn/train/train_spec.hpp"
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+
+namespace wl::train {
+
+namespace {
+void require(bool ok, const std::string& key, const std::string& what) {
+  if (!ok) throw core::InputError("train." + key + ": " + what);
+}
+}  // namespace
+
+TrainSpec train_spec_from(const core::Config& c) {
+  TrainSpec s;
+  s.seed = c.get<uint64_t>("seed", 42);
+  s.epochs = c.get<int64_t>("train.epochs", s.epochs);
+  s.optimizer = c.get<std::string>("train.optimizer", s.optimizer);
+  s.lr = c.get<double>("train.lr", s.lr);
+  s.weight_decay = c.get<double>("train.weight_decay", s.weight_decay);
+  if (s.optimizer == "sgd" || s.optimizer == "rmsprop")
+    s.momentum = c.get<double>("train.momentum", s.momentum);
+  if (s.optimizer == "sgd") s.nesterov = c.get<bool>("train.nesterov", s.nesterov);
+  s.l1 = c.get<double>("train.l1", s.l1);
+  s.schedule = c.get<std::string>("train.schedule", s.schedule);
+  if (s.schedule == "step") {
+    s.step_epochs = c.get<int64_t>("train.step_epochs", s.step_epochs);
+    s.gamma = c.get<double>("train.gamma", s.gamma);
+  } else if (s.schedule == "cosine") {
+    s.min_lr = c.get<double>("train.min_lr", s.min_lr);
+  } else if (s.schedule == "plateau") {
+    s.plateau_patience = c.get<int64_t>("train.plateau_patience", s.plateau_patience);
+    s.plateau_factor = c.get<double>("train.plateau_factor", s.plateau_factor);
+  } else {
+    require(s.schedule == "none", "schedule",
+            "unknown schedule '" + s.schedule + "' (none, step, cosine, plateau)");
+  }
+  s.early_stopping_patience = c.get<int64_t>("train.early_stopping_patience", s.early_stopping_patience);
+  s.min_delta = c.get<double>("train.min_delta", s.min_delta);
+  s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
+
+  require(s.epochs >= 1, "epochs", "must be >= 1");
+  require(s.optimizer == "adam" || s.optimizer == "adamw" || s.optimizer == "sgd" ||
+              s.optimizer == "rmsprop" || s.optimizer == "adagrad",
+          "optimizer", "unknown optimizer '" + s.optimizer + "' (adam, adamw, sgd, rmsprop, adagrad)");
+  require(s.lr > 0, "lr", "must be > 0");
+  require(s.weight_decay >= 0 && s.l1 >= 0 && s.momentum >= 0, "weight_decay",
+          "weight_decay, l1 and momentum must be >= 0");
+  require(s.step_epochs >= 1 && s.plateau_patience >= 1, "step_epochs",
+          "step_epochs and plateau_patience must be >= 1");
+  require(s.gamma > 0 && s.plateau_factor > 0 && s.plateau_factor < 1 && s.gamma <= 1, "gamma",
+          "gamma must be in (0, 1] and plateau_factor in (0, 1)");
+  require(s.early_stopping_patience >= 0 && s.clip_grad_norm >= 0, "early_stopping_patience",
+          "early_stopping_patience and clip_grad_norm must be >= 0");
+  return s;
+}
+
+}  // namespace wl::train

@@ -1,0 +1,184 @@
+#include "wavelearn/train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/progress.hpp"
+#include "wavelearn/core/rng.hpp"
+#include "wavelearn/nn/models.hpp"
+#include "wavelearn/train/interrupt.hpp"
+
+namespace wl::train {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// Dropout draws from torch's global generator; reseeding it per epoch from (seed, epoch)
+// makes a resumed run draw exactly what an uninterrupted one does.
+constexpr uint64_t kDropoutStream = 0x64726f70;
+
+}  // namespace
+
+Trainer::Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet)
+    : model_(std::move(model)),
+      head_(std::move(head)),
+      spec_(std::move(spec)),
+      quiet_(quiet),
+      params_(nn::parameter_list(model_)),
+      optimizer_(make_optimizer(spec_, params_)),
+      schedule_(spec_) {}
+
+Trainer::~Trainer() = default;
+
+double Trainer::current_lr() const {
+  return optimizer_->param_groups().front().options().get_lr();
+}
+
+std::vector<torch::Tensor> Trainer::state_tensors() const {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : model_.named_parameters()) out.push_back(p.value);
+  for (const auto& b : model_.named_buffers()) out.push_back(b.value);
+  return out;
+}
+
+torch::Tensor Trainer::penalty() const {
+  torch::Tensor sum = torch::zeros({});
+  for (const auto& p : params_)
+    if (p.dim() > 1) sum = sum + p.abs().sum();
+  return sum;
+}
+
+double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
+  model_.train();
+  train.start_epoch(static_cast<std::size_t>(epoch));
+  const auto n_batches = train.n_batches();
+  if (n_batches == 0)
+    throw core::InputError("training split has fewer events than one batch (data.batch_size)");
+  core::Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(spec_.epochs),
+                          n_batches, quiet_);
+  data::Batch b;
+  double sum = 0.0;
+  std::size_t n = 0, batch = 0;
+  while (train.next(b)) {
+    if (interrupt_requested())
+      throw core::Interrupted("training stopped in epoch " + std::to_string(epoch + 1) +
+                              " (last checkpoint: epoch " + std::to_string(state_.epochs_done) + ")");
+    optimizer_->zero_grad();
+    const auto out = model_.forward({b.x}).toTensor();
+    auto loss = head_.loss(out, b.y);
+    if (spec_.l1 > 0) loss = loss + spec_.l1 * penalty();
+    const double v = loss.item<double>();
+    if (!std::isfinite(v))
+      throw core::InputError("training diverged: loss is " + std::string(std::isnan(v) ? "nan" : "inf") +
+                             " at epoch " + std::to_string(epoch + 1) + ", batch " +
+                             std::to_string(batch + 1) +
+                             " (lower train.lr, set train.clip_grad_norm, or check the targets)");
+    loss.backward();
+    if (spec_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params_, spec_.clip_grad_norm);
+    optimizer_->step();
+    const auto size = static_cast<std::size_t>(b.x.size(0));
+    sum += v * static_cast<double>(size);
+    n += size;
+    ++batch;
+    progress.update(batch, fmt("loss %.4f", v));
+  }
+  const double mean = n ? sum / static_cast<double>(n) : std::nan("");
+  progress.finish(fmt("mean loss %.4f", mean));
+  return mean;
+}
+
+Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
+  const bool was_training = model_.is_training();
+  model_.eval();
+  torch::NoGradGuard no_grad;
+  source.start_epoch(epoch);
+  std::vector<torch::Tensor> scores, targets, rows;
+  double sum = 0.0;
+  std::size_t n = 0;
+  data::Batch b;
+  while (source.next(b)) {
+    const auto out = model_.forward({b.x}).toTensor();
+    const auto size = static_cast<std::size_t>(b.x.size(0));
+    if (b.y.defined() && b.y.size(1) > 0) {
+      sum += head_.loss(out, b.y).item<double>() * static_cast<double>(size);
+      targets.push_back(b.y.clone());
+    }
+    n += size;
+    scores.push_back(head_.score(out));
+    rows.push_back(b.index.defined() ? b.index.clone() : torch::empty({0}, torch::kLong));
+  }
+  model_.train(was_training);
+  Evaluation ev;
+  ev.loss = n && !targets.empty() ? sum / static_cast<double>(n) : std::nan("");
+  ev.scores = scores.empty() ? torch::empty({0, static_cast<int64_t>(head_.score_names().size())})
+                             : torch::cat(scores);
+  ev.targets = targets.empty() ? torch::empty({0, 0}) : torch::cat(targets);
+  ev.rows = rows.empty() ? torch::empty({0}, torch::kLong) : torch::cat(rows);
+  ev.metric = targets.empty() ? std::nan("") : head_.metric(ev.scores, ev.targets);
+  return ev;
+}
+
+void Trainer::fit(BatchSource& train, BatchSource* validation,
+                  const std::function<void(const Trainer&)>& on_epoch) {
+  for (int64_t e = state_.epochs_done; e < spec_.epochs && !state_.stopped_early; ++e) {
+    const auto t0 = std::chrono::steady_clock::now();
+    EpochRecord r;
+    r.epoch = e + 1;
+    r.lr = schedule_.lr_for_epoch(e);
+    set_learning_rate(*optimizer_, r.lr);
+    torch::manual_seed(core::Rng(spec_.seed, kDropoutStream + static_cast<uint64_t>(e)).next());
+    r.train_loss = train_epoch(train, e);
+    r.val_loss = r.val_metric = std::nan("");
+    if (validation) {
+      const auto ev = evaluate(*validation, static_cast<std::size_t>(e));
+      r.val_loss = ev.loss;
+      r.val_metric = ev.metric;
+    }
+    schedule_.step(r.val_loss);
+    const double monitored = std::isfinite(r.val_loss) ? r.val_loss : r.train_loss;
+    if (monitored < state_.best_val_loss - spec_.min_delta) {
+      state_.best_val_loss = monitored;
+      state_.best_epoch = r.epoch;
+      state_.epochs_without_improvement = 0;
+      best_.clear();
+      for (const auto& t : state_tensors()) best_.push_back(t.detach().clone());
+    } else {
+      ++state_.epochs_without_improvement;
+      if (spec_.early_stopping_patience > 0 &&
+          state_.epochs_without_improvement >= spec_.early_stopping_patience)
+        state_.stopped_early = true;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state_.history.push_back(r);
+    state_.epochs_done = r.epoch;
+    if (on_epoch) on_epoch(*this);
+  }
+}
+
+void Trainer::restore_best() {
+  if (best_.empty()) return;
+  torch::NoGradGuard no_grad;
+  auto now = state_tensors();
+  for (std::size_t i = 0; i < now.size() && i < best_.size(); ++i) now[i].copy_(best_[i]);
+}
+
+std::string history_csv(const TrainState& state, const std::string& metric_name) {
+  std::string out = "epoch,train_loss,val_loss,val_" + metric_name + ",lr,seconds\n";
+  char line[256];
+  for (const auto& r : state.history) {
+    std::snprintf(line, sizeof line, "%lld,%.9g,%.9g,%.9g,%.9g,%.3f\n",
+                  static_cast<long long>(r.epoch), r.train_loss, r.val_loss, r.val_metric, r.lr,
+                  r.seconds);
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace wl::train
