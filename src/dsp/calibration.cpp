@@ -1,0 +1,309 @@
+// Energy calibration: peak search in the uncalibrated spectrum, identification of the
+// 2614.5/583.2 keV pair by matching the 228Th line pattern, peak fits and ADC -> keV fit.
+#include "wavelearn/dsp/calibration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/physics_constants.hpp"
+#include "wavelearn/dsp/histogram.hpp"
+#include "wavelearn/dsp/peak_fit.hpp"
+
+namespace wl::dsp {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kFitBinKev = 0.3;        // fine-histogram bin for peak fits
+constexpr double kFitHalfWindowKev = 12;  // fit range around a line (narrowed near neighbours)
+
+struct Candidate {
+  double position;      // ADC
+  double significance;  // net counts / sqrt(counts)
+};
+
+// Every line the spectrum may show, used to keep fit windows clear of neighbours.
+std::vector<double> all_line_energies() {
+  std::vector<double> e;
+  for (const auto& l : core::kTh228Lines) e.push_back(l.energy_kev);
+  e.push_back(core::kDepKev);
+  e.push_back(core::kSepKev);
+  std::sort(e.begin(), e.end());
+  return e;
+}
+
+std::vector<double> default_extra_lines() {
+  return {238.632, 727.330, 860.564, core::kDepKev, 1620.50, core::kSepKev};
+}
+
+// Local maxima of the smoothed coarse spectrum that stand out above the nearby continuum.
+std::vector<Candidate> find_candidates(const Histogram& h) {
+  const std::vector<double> s = smooth(h.counts, 1);
+  const long n = static_cast<long>(s.size());
+  std::vector<Candidate> out;
+  for (long i = 3; i < n - 3; ++i) {
+    bool is_max = s[i] > 0.0;
+    for (long k = i - 3; k <= i + 3 && is_max; ++k)
+      if (k != i && s[k] > s[i]) is_max = false;
+    if (!is_max) continue;
+    // Background: the lower of the two side averages (a step sits below the peak).
+    double left = 0.0, right = 0.0;
+    int nl = 0, nr = 0;
+    for (long k = i - 15; k <= i - 6; ++k)
+      if (k >= 0) left += h.counts[k], ++nl;
+    for (long k = i + 6; k <= i + 15; ++k)
+      if (k < n) right += h.counts[k], ++nr;
+    if (nl == 0 || nr == 0) continue;
+    const double bg = std::min(left / nl, right / nr);
+    double sum = 0.0;
+    for (long k = i - 2; k <= i + 2; ++k) sum += h.counts[k];
+    const double net = sum - 5.0 * bg;
+    const double sig = net / std::sqrt(sum + 1.0);
+    if (sig > 5.0) out.push_back({h.center(static_cast<std::size_t>(i)), sig});
+  }
+  return out;
+}
+
+// Score of "candidate a is 2614.5 keV and b is 583.2 keV": summed significance of the other
+// lines found where the linear calibration through the pair puts them.
+double pattern_score(const std::vector<Candidate>& cands, const Candidate& a, const Candidate& b, double bin_adc) {
+  const double gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (a.position - b.position);  // keV per ADC
+  const double offset = core::kTl208PeakKev - gain * a.position;
+  // A trapezoid energy has (almost) no offset: allow a few tens of keV, no more.
+  if (!(gain > 0.0) || std::fabs(offset) > 60.0) return -1.0;
+  const double tol_kev = std::max(2.0 * bin_adc * gain, 3.0);
+  double score = std::min(a.significance, 50.0) + std::min(b.significance, 50.0);
+  const double lines[] = {238.632, 727.330, 860.564, core::kDepKev, core::kSepKev, 510.77, 300.087, 1620.50};
+  for (double e : lines) {
+    double best = 0.0;
+    for (const auto& c : cands)
+      if (std::fabs(offset + gain * c.position - e) < tol_kev) best = std::max(best, std::min(c.significance, 50.0));
+    score += best;
+  }
+  return score;
+}
+
+struct Fitted {
+  PeakFitResult fit;
+  bool ok = false;
+};
+
+// Fits the line at `energy_kev` with keV = offset + gain * adc as the current guess.
+Fitted fit_line(const std::vector<double>& adc, double energy_kev, double gain, double offset,
+                double half_window_kev, double sigma_kev_guess) {
+  Fitted f;
+  const double center = (energy_kev - offset) / gain;
+  const double half = half_window_kev / gain;
+  const double bin = kFitBinKev / gain;
+  const std::size_t n_bins = static_cast<std::size_t>(std::ceil(2.0 * half / bin));
+  Histogram h(center - half, center + half, std::max<std::size_t>(n_bins, 8));
+  for (double v : adc) h.fill(v);
+  try {
+    f.fit = fit_peak(h, h.lo, h.hi, center, sigma_kev_guess / gain);
+    f.ok = f.fit.converged || std::isfinite(f.fit.centroid);
+  } catch (const core::InputError&) {
+    f.ok = false;
+  }
+  return f;
+}
+
+double half_window_for(double energy_kev, const std::vector<double>& lines) {
+  double nearest = 1e9;
+  for (double e : lines)
+    if (std::fabs(e - energy_kev) > 0.5) nearest = std::min(nearest, std::fabs(e - energy_kev));
+  return std::clamp(0.45 * nearest, 5.0, kFitHalfWindowKev);
+}
+
+double derivative(const std::vector<double>& coeffs, double x) {
+  double d = 0.0;
+  for (std::size_t k = coeffs.size(); k-- > 1;) d = d * x + static_cast<double>(k) * coeffs[k];
+  return d;
+}
+
+}  // namespace
+
+double DetectorCalibration::to_kev(double adc) const {
+  if (coeffs.empty() || !std::isfinite(adc)) return kNaN;
+  return polyval(coeffs, adc);
+}
+
+double DetectorCalibration::fwhm_at(double energy_kev) const {
+  for (const auto& p : peaks)
+    if (std::fabs(p.energy_kev - energy_kev) < 0.5 && p.fwhm_kev > 0.0) return p.fwhm_kev;
+  if (fwhm_curve.size() == 2) {
+    const double v = fwhm_curve[0] + fwhm_curve[1] * energy_kev;
+    if (v > 0.0) return std::sqrt(v);
+  }
+  return kNaN;
+}
+
+const DetectorCalibration& Calibration::for_detector(int32_t detector) const {
+  const auto it = detectors.find(detector);
+  return it == detectors.end() ? pooled : it->second;
+}
+
+double Calibration::to_kev(int32_t detector, double adc) const { return for_detector(detector).to_kev(adc); }
+
+DetectorCalibration calibrate_spectrum(const std::vector<double>& energy_adc, const CalibrationConfig& config,
+                                       const std::string& what) {
+  std::vector<double> adc;
+  adc.reserve(energy_adc.size());
+  for (double v : energy_adc)
+    if (std::isfinite(v) && v > 0.0) adc.push_back(v);
+  if (adc.size() < 100)
+    throw core::InputError(what + ": only " + std::to_string(adc.size()) +
+                           " events with a finite positive energy, too few to calibrate");
+
+  // Coarse search histogram: up to 3x the 99 % quantile (2614.5 keV is near the top of a
+  // 228Th spectrum; pile-up and overflows beyond are ignored).
+  const double q99 = quantile(adc, 0.99);
+  const double top = std::min(*std::max_element(adc.begin(), adc.end()) * 1.001, 3.0 * q99);
+  const std::size_t n_bins = std::clamp<std::size_t>(adc.size() / 8, 1000, 8000);
+  const Histogram coarse = make_histogram(adc, 0.0, top, n_bins);
+  const std::vector<Candidate> cands = find_candidates(coarse);
+
+  double best_score = 0.0, c2614 = 0.0, c583 = 0.0;
+  for (const auto& a : cands)
+    for (const auto& b : cands) {
+      if (b.position >= a.position) continue;
+      const double score = pattern_score(cands, a, b, coarse.bin_width());
+      if (score > best_score) {
+        best_score = score;
+        c2614 = a.position;
+        c583 = b.position;
+      }
+    }
+  if (c2614 <= 0.0)
+    throw core::InputError(what + ": no 2614.5 keV / 583.2 keV peak pair found in " + std::to_string(adc.size()) +
+                           " events (" + std::to_string(cands.size()) + " peak candidates)");
+
+  const std::vector<double> lines = all_line_energies();
+  // Linear guess through the pair of candidates, then through their fitted centroids.
+  double gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (c2614 - c583);
+  double offset = core::kTl208PeakKev - gain * c2614;
+  const Fitted f2614 = fit_line(adc, core::kTl208PeakKev, gain, offset, 20.0, 1.1);
+  const Fitted f583 = fit_line(adc, core::kTl208_583Kev, gain, offset,
+                               half_window_for(core::kTl208_583Kev, lines), 0.6);
+  if (!f2614.ok || !f583.ok)
+    throw core::InputError(what + ": the " + std::string(f2614.ok ? "583.2" : "2614.5") +
+                           " keV peak could not be fitted");
+  gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (f2614.fit.centroid - f583.fit.centroid);
+  offset = core::kTl208PeakKev - gain * f2614.fit.centroid;
+  if (!(gain > 0.0) || !std::isfinite(offset))
+    throw core::InputError(what + ": 2614.5/583.2 keV peaks give a non-positive gain");
+
+  DetectorCalibration cal;
+  cal.n_events = adc.size();
+  std::vector<std::pair<double, Fitted>> fits = {{core::kTl208_583Kev, f583}, {core::kTl208PeakKev, f2614}};
+  const std::vector<double> extra = config.extra_lines_kev.empty() ? default_extra_lines() : config.extra_lines_kev;
+  for (double e : extra) {
+    if (std::fabs(e - core::kTl208PeakKev) < 0.5 || std::fabs(e - core::kTl208_583Kev) < 0.5) continue;
+    const double sigma_guess = 0.4 + 0.25 * e / 1000.0;
+    Fitted f = fit_line(adc, e, gain, offset, half_window_for(e, lines), sigma_guess);
+    if (!f.ok) continue;
+    // Accept a line only where it is clearly a peak at the predicted place.
+    const double pos_kev = offset + gain * f.fit.centroid;
+    const double fwhm_kev = gain * f.fit.fwhm;
+    const bool significant = f.fit.area >= config.min_peak_counts && f.fit.area > 4.0 * f.fit.area_err;
+    if (significant && std::fabs(pos_kev - e) < 4.0 && fwhm_kev < 12.0 && f.fit.centroid_err > 0.0)
+      fits.push_back({e, f});
+  }
+  std::sort(fits.begin(), fits.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  std::vector<double> x, y, w;
+  for (const auto& [e, f] : fits) {
+    x.push_back(f.fit.centroid);
+    y.push_back(e);
+    const double err_kev = std::max(gain * f.fit.centroid_err, 0.005);
+    w.push_back(1.0 / (err_kev * err_kev));
+  }
+  const int degree = (config.quadratic && x.size() >= 4) ? 2 : 1;
+  cal.coeffs = polyfit(x, y, w, degree);
+  if (degree == 1) cal.coeffs.push_back(0.0);  // always {c0, c1, c2}
+
+  std::vector<double> fe, ff, fferr;
+  for (const auto& [e, f] : fits) {
+    PeakMeasurement m;
+    m.energy_kev = e;
+    m.centroid_adc = f.fit.centroid;
+    m.centroid_adc_err = f.fit.centroid_err;
+    const double slope = derivative(cal.coeffs, f.fit.centroid);
+    m.fwhm_kev = slope * f.fit.fwhm;
+    m.fwhm_kev_err = slope * f.fit.fwhm_err;
+    m.area = f.fit.area;
+    m.residual_kev = cal.to_kev(f.fit.centroid) - e;
+    m.used = true;
+    cal.peaks.push_back(m);
+    fe.push_back(e);
+    ff.push_back(m.fwhm_kev);
+    fferr.push_back(m.fwhm_kev_err);
+  }
+  if (fe.size() >= 3) {
+    try {
+      cal.fwhm_curve = fit_fwhm_curve(fe, ff, fferr);
+    } catch (const core::InputError&) {
+      cal.fwhm_curve.clear();
+    }
+  }
+  return cal;
+}
+
+Calibration calibrate(const std::vector<double>& energy_adc, const std::vector<int32_t>& detector,
+                      const std::vector<uint8_t>& good, const CalibrationConfig& config) {
+  if (energy_adc.size() != detector.size())
+    throw core::InputError("calibration: " + std::to_string(energy_adc.size()) + " energies but " +
+                           std::to_string(detector.size()) + " detector ids");
+  if (!good.empty() && good.size() != energy_adc.size())
+    throw core::InputError("calibration: quality mask length differs from the number of events");
+  std::map<int32_t, std::vector<double>> per_det;
+  std::vector<double> all;
+  all.reserve(energy_adc.size());
+  for (std::size_t i = 0; i < energy_adc.size(); ++i) {
+    if (!good.empty() && !good[i]) continue;
+    per_det[detector[i]].push_back(energy_adc[i]);
+    all.push_back(energy_adc[i]);
+  }
+  if (per_det.empty()) throw core::InputError("calibration: no events with good quality");
+
+  Calibration out;
+  std::string pooled_error;
+  try {
+    out.pooled = calibrate_spectrum(all, config, "all detectors pooled");
+  } catch (const core::InputError& e) {
+    pooled_error = e.what();
+  }
+  out.pooled.detector = -1;
+  out.pooled.n_events = all.size();
+  for (auto& [det, values] : per_det) {
+    const std::string what = "detector " + std::to_string(det);
+    std::string reason;
+    if (values.size() < config.min_events) {
+      reason = std::to_string(values.size()) + " good events (< " + std::to_string(config.min_events) + ")";
+    } else {
+      try {
+        DetectorCalibration c = calibrate_spectrum(values, config, what);
+        c.detector = det;
+        out.detectors[det] = std::move(c);
+        continue;
+      } catch (const core::InputError& e) {
+        reason = e.what();
+        const std::string prefix = what + ": ";
+        if (reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
+      }
+    }
+    if (!pooled_error.empty())
+      throw core::InputError(what + ": " + reason + "; the pooled fallback failed too: " + pooled_error);
+    DetectorCalibration c = out.pooled;
+    c.detector = det;
+    c.n_events = values.size();
+    c.pooled = true;
+    c.note = what + ": " + reason + ", pooled calibration used";
+    out.detectors[det] = std::move(c);
+  }
+  return out;
+}
+
+}  // namespace wl::dsp
