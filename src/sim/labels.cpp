@@ -44,9 +44,15 @@ void Labeller::add_chunk(std::size_t first, std::size_t count, const float* wave
                      threads_);
 }
 
-LabelResult Labeller::finish() {
+LabelResult Labeller::finish() { return labels_from(dsp::analyse(features_, detector_, analysis_)); }
+
+LabelResult Labeller::finish_with(const dsp::AnalysisResult& reference) {
+  return labels_from(dsp::apply(features_, detector_, reference.calibration, reference.cuts));
+}
+
+LabelResult Labeller::labels_from(dsp::AnalysisResult analysis) const {
   LabelResult r;
-  r.analysis = dsp::analyse(features_, detector_, analysis_);
+  r.analysis = std::move(analysis);
   const std::size_t n = features_.size();
   r.energy_kev.resize(n);
   for (std::size_t i = 0; i < n; ++i) r.energy_kev[i] = static_cast<float>(r.analysis.energy_kev[i]);

@@ -33,10 +33,14 @@ class Labeller {
 
   // Calibrates and cuts all events seen. Throws InputError when the data cannot be calibrated.
   LabelResult finish();
+  // Labels all events seen with the calibration and cuts of `reference` (no fitting), as an
+  // analysis labels physics data with parameters set on a separate calibration run.
+  LabelResult finish_with(const dsp::AnalysisResult& reference);
 
   const dsp::ChainConfig& chain_config() const { return chain_; }
 
  private:
+  LabelResult labels_from(dsp::AnalysisResult analysis) const;
   double dt_ns_;
   std::size_t n_samples_;
   int threads_;
