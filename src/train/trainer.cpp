@@ -33,7 +33,11 @@ Trainer::Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool q
       quiet_(quiet),
       params_(nn::parameter_list(model_)),
       optimizer_(make_optimizer(spec_, params_)),
-      schedule_(spec_) {}
+      schedule_(spec_) {
+  // The profiling graph executor re-specialises and differentiates the TorchScript graph
+  // while training; the plain interpreter runs the same ops with less overhead per batch.
+  torch::jit::setGraphExecutorOptimize(false);
+}
 
 Trainer::~Trainer() = default;
 
