@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/tabular/run.hpp"
 #include "wavelearn/train/interrupt.hpp"
 #include "wavelearn/train/run.hpp"
 
@@ -32,7 +33,23 @@ void run(const TrainArgs& a) {
   }
   auto config = wl::core::Config::load(config_path);
   config.set_all(a.sets);
-  if (!a.data.empty()) config.set("data.file=\"" + a.data + "\"");
+  // Classical models (BDT, SVM, logistic regression) train on a DSP feature table.
+  const std::string type = config.has("model.type") ? config.get<std::string>("model.type") : "";
+  if (type == "bdt" || type == "svm" || type == "logistic") {
+    if (a.data.empty())
+      throw wl::core::InputError("train: model.type = \"" + type +
+                                 "\" needs --data FEATURES.h5 (from `wavelearn dsp FILE --out FEATURES.h5`)");
+    if (a.resume)
+      throw wl::core::InputError("train: --resume applies to neural networks; model.type = \"" + type +
+                                 "\" trains in one pass");
+    wl::tabular::RunOptions to;
+    to.threads = wl::app::global_options().threads;
+    to.quiet = wl::app::global_options().quiet;
+    wl::tabular::train_run(config, a.data, a.out, a.force, to);
+    return;
+  }
+  // Set verbatim: a path is not TOML (quotes and backslashes must survive).
+  if (!a.data.empty()) config.set_string("data.file", a.data, "--data");
   wl::train::RunOptions o;
   o.out = a.out;
   o.force = a.force;
@@ -46,10 +63,10 @@ void run(const TrainArgs& a) {
 
 void setup(CLI::App& parent) {
   auto args = std::make_shared<TrainArgs>();
-  auto* cmd = parent.add_subcommand("train", "train a neural network; writes a run directory");
+  auto* cmd = parent.add_subcommand("train", "train a model (neural network on waveforms, or BDT/SVM/logistic on DSP features); writes a run directory");
   cmd->add_option("-c,--config", args->config, "TOML config or preset (configs/*.toml)");
   cmd->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
-  cmd->add_option("--data", args->data, "waveform file (sets data.file)");
+  cmd->add_option("--data", args->data, "waveform file (sets data.file), or a feature table for bdt/svm/logistic");
   cmd->add_option("-o,--out", args->out, "run directory")->required();
   cmd->add_flag("--force", args->force, "replace the files of an existing run directory");
   cmd->add_flag("--resume", args->resume, "continue from RUN_DIR/checkpoint.pt");

@@ -1,0 +1,93 @@
+#pragma once
+// The feature matrix of the classical models: selected columns of a feature table (the
+// output of `wavelearn dsp`, optionally joined with `wavelearn calibrate --labels`), a
+// binary target column, event ids, and the seeded train/validation/test split.
+//
+// Events are handled explicitly, never silently:
+//  - a label that is NaN drops the event (counted); a label other than 0/1 is an error;
+//  - quality != 0 (the DSP flag) drops the event when drop_bad_quality (counted);
+//  - a NaN/inf feature either drops the event (MissingPolicy::kDrop, counted) or is kept
+//    as NaN (kKeep), which only XGBoost accepts: its trees learn a default direction
+//    for missing values.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wavelearn/io/table.hpp"
+
+namespace wl::core {
+class Config;
+}
+
+namespace wl::tabular {
+
+enum class MissingPolicy { kDrop, kKeep };
+
+struct FeatureMatrix {
+  std::vector<std::string> feature_names;
+  std::vector<float> values;        // row-major n_rows x n_features; NaN = missing
+  std::vector<uint8_t> label;       // 1 = signal (label column == 1); empty when unlabelled
+  std::vector<double> id;           // event id (the table's `id`, else the row number)
+  std::vector<std::size_t> source_row;  // row in the feature table
+
+  std::size_t n_rows() const { return id.size(); }
+  std::size_t n_features() const { return feature_names.size(); }
+  const float* row(std::size_t i) const { return values.data() + i * feature_names.size(); }
+  // The rows listed, in that order.
+  FeatureMatrix subset(const std::vector<std::size_t>& rows) const;
+};
+
+struct MatrixOptions {
+  std::vector<std::string> features;  // column names (default_physics_features() if empty)
+  std::string label;                  // target column; empty: unlabelled (prediction)
+  MissingPolicy missing = MissingPolicy::kDrop;
+  bool drop_bad_quality = true;       // needs a `quality` column; ignored without one
+  std::string energy_column;          // for the energy threshold; empty: no threshold
+  double energy_threshold = -1.0;     // keep events with energy > threshold (< 0: all)
+};
+
+struct MatrixReport {
+  std::size_t n_input = 0;
+  std::size_t dropped_label = 0;    // NaN label
+  std::size_t dropped_quality = 0;  // quality != 0
+  std::size_t dropped_missing = 0;  // a non-finite feature under kDrop
+  std::size_t dropped_energy = 0;   // energy <= threshold
+  std::size_t kept_missing = 0;     // rows kept with a NaN feature under kKeep
+  std::string summary() const;      // one line for the console and the report
+};
+
+// The physics set the lectures put in their tables: energy, A/E, current amplitude,
+// drift and rise time, DCR, LQ, tail, current width and peaks, rising-edge asymmetry.
+const std::vector<std::string>& default_physics_features();
+
+// Throws InputError naming `source` and the column when a feature or label is absent
+// (with the available names) or a label is not 0/1.
+FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
+                           const std::string& source, MatrixReport* report = nullptr);
+
+// Reads features.names, features.missing ("drop"/"keep"), features.drop_bad_quality,
+// task.label, data.energy_threshold_kev (applied to energy_label/energy_kev when present).
+MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing);
+
+// The neural pipeline's split semantics (wl::data::make_split, unstratified): rows shuffled
+// once with the seed, int(f * n) rows per part in the order train, validation, test, the
+// last used part taking the rest when the fractions sum to 1, each part shuffled again.
+struct SplitFractions {
+  double train = 0.7, validation = 0.3, test = 0.0;
+};
+struct RowSplit {
+  std::vector<std::size_t> train, validation, test;
+};
+RowSplit split_rows(std::size_t n, const SplitFractions& fractions, uint64_t seed);
+// data.train_fraction, data.validation_fraction, data.test_fraction (InputError when out
+// of range or summing above 1).
+SplitFractions split_fractions_from(const core::Config& config);
+
+// Per-event weights. "balanced": each class gets total weight n/2 (w_c = n / (2 n_c)), so
+// a rare class counts as much as a common one; "none": all 1. InputError for other modes.
+std::vector<float> class_weights(const std::vector<uint8_t>& label, const std::string& mode);
+// The two class weights (background, signal) of a mode, from the training labels.
+std::pair<double, double> class_weight_pair(const std::vector<uint8_t>& label, const std::string& mode);
+
+}  // namespace wl::tabular

@@ -1,0 +1,233 @@
+// Feature matrix from a feature table: column selection, explicit event policy, split, weights.
+#include "wavelearn/tabular/matrix.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/rng.hpp"
+
+namespace wl::tabular {
+
+using core::InputError;
+
+namespace {
+
+// The random streams of wl::data::make_split, so a seed picks the same rows here.
+constexpr uint64_t kShuffleStream = 0x5117;
+constexpr uint64_t kPartStream = 0x5118;
+
+void shuffle(std::vector<std::size_t>& v, core::Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+const std::vector<double>& require_column(const io::Table& t, const std::string& name,
+                                          const std::string& what, const std::string& source) {
+  if (!t.has(name)) {
+    throw InputError(source + ": " + what + " '" + name + "' is not a column (available: " +
+                     join(t.names) + ")");
+  }
+  return t.column(name);
+}
+
+}  // namespace
+
+FeatureMatrix FeatureMatrix::subset(const std::vector<std::size_t>& rows) const {
+  FeatureMatrix out;
+  out.feature_names = feature_names;
+  const std::size_t nf = n_features();
+  out.values.reserve(rows.size() * nf);
+  for (std::size_t r : rows) {
+    out.values.insert(out.values.end(), row(r), row(r) + nf);
+    if (!label.empty()) out.label.push_back(label[r]);
+    out.id.push_back(id[r]);
+    out.source_row.push_back(source_row[r]);
+  }
+  return out;
+}
+
+std::string MatrixReport::summary() const {
+  const std::size_t kept = n_input - dropped_label - dropped_quality - dropped_missing - dropped_energy;
+  std::string s = std::to_string(kept) + " of " + std::to_string(n_input) + " events used";
+  auto add = [&](std::size_t n, const char* why) {
+    if (n) s += ", " + std::to_string(n) + " dropped (" + why + ")";
+  };
+  add(dropped_energy, "energy below threshold");
+  add(dropped_label, "label NaN");
+  add(dropped_quality, "DSP quality flag set");
+  add(dropped_missing, "non-finite feature");
+  if (kept_missing) s += ", " + std::to_string(kept_missing) + " kept with missing features (NaN)";
+  return s;
+}
+
+const std::vector<std::string>& default_physics_features() {
+  static const std::vector<std::string> names = {
+      "energy_trap_adc", "avse_raw",         "current_amp_adc_per_ns", "drift_time_ns",
+      "rise_time_ns",    "dcr_raw",          "lq_raw",                 "tail_tau_ns",
+      "current_width_ns", "n_current_peaks", "rise_asymmetry"};
+  return names;
+}
+
+FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
+                           const std::string& source, MatrixReport* report) {
+  const auto& names = options.features.empty() ? default_physics_features() : options.features;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j]) throw InputError(source + ": feature '" + names[i] + "' listed twice");
+    }
+    if (names[i] == options.label) {
+      throw InputError(source + ": feature '" + names[i] + "' is also the label (task.label)");
+    }
+  }
+  std::vector<const std::vector<double>*> cols;
+  for (const auto& n : names) cols.push_back(&require_column(table, n, "feature", source));
+  const std::vector<double>* label =
+      options.label.empty() ? nullptr : &require_column(table, options.label, "label", source);
+  const std::vector<double>* quality =
+      options.drop_bad_quality && table.has("quality") ? &table.column("quality") : nullptr;
+  const std::vector<double>* energy = nullptr;
+  if (options.energy_threshold >= 0.0 && !options.energy_column.empty()) {
+    energy = &require_column(table, options.energy_column, "energy column", source);
+  }
+  const std::vector<double>* ids = table.has("id") ? &table.column("id") : nullptr;
+
+  MatrixReport rep;
+  rep.n_input = table.n_rows();
+  FeatureMatrix m;
+  m.feature_names = names;
+  const std::size_t nf = names.size();
+  m.values.reserve(table.n_rows() * nf);
+  for (std::size_t r = 0; r < table.n_rows(); ++r) {
+    if (energy && !((*energy)[r] > options.energy_threshold)) {
+      ++rep.dropped_energy;
+      continue;
+    }
+    if (label) {
+      const double y = (*label)[r];
+      if (std::isnan(y)) {
+        ++rep.dropped_label;
+        continue;
+      }
+      if (y != 0.0 && y != 1.0) {
+        throw InputError(source + ": label '" + options.label + "' is " + std::to_string(y) +
+                         " at row " + std::to_string(r) + " (a binary label must be 0 or 1)");
+      }
+    }
+    if (quality && (*quality)[r] != 0.0) {
+      ++rep.dropped_quality;
+      continue;
+    }
+    bool missing = false;
+    for (const auto* c : cols) missing |= !std::isfinite((*c)[r]);
+    if (missing && options.missing == MissingPolicy::kDrop) {
+      ++rep.dropped_missing;
+      continue;
+    }
+    rep.kept_missing += missing;
+    for (const auto* c : cols) {
+      const double v = (*c)[r];
+      m.values.push_back(std::isfinite(v) ? static_cast<float>(v) : std::nanf(""));
+    }
+    if (label) m.label.push_back((*label)[r] == 1.0);
+    m.id.push_back(ids ? (*ids)[r] : static_cast<double>(r));
+    m.source_row.push_back(r);
+  }
+  if (report) *report = rep;
+  return m;
+}
+
+MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing) {
+  MatrixOptions o;
+  o.features = config.get<std::vector<std::string>>("features.names", default_physics_features());
+  if (o.features.empty()) throw InputError("config key 'features.names' is empty");
+  const std::string missing =
+      config.get<std::string>("features.missing", default_missing == MissingPolicy::kKeep ? "keep" : "drop");
+  if (missing == "drop") {
+    o.missing = MissingPolicy::kDrop;
+  } else if (missing == "keep") {
+    o.missing = MissingPolicy::kKeep;
+  } else {
+    throw InputError("config key 'features.missing' = \"" + missing + "\" is not one of drop, keep");
+  }
+  o.drop_bad_quality = config.get<bool>("features.drop_bad_quality", true);
+  o.label = config.get<std::string>("task.label");
+  o.energy_threshold = config.get<double>("data.energy_threshold_kev", -1.0);
+  return o;
+}
+
+RowSplit split_rows(std::size_t n, const SplitFractions& c, uint64_t seed) {
+  for (double f : {c.train, c.validation, c.test}) {
+    if (!(f >= 0.0) || f > 1.0) throw InputError("split fractions must lie in [0, 1]");
+  }
+  const double sum = c.train + c.validation + c.test;
+  if (sum > 1.0 + 1e-9) {
+    throw InputError("data.train_fraction + validation_fraction + test_fraction must not exceed 1");
+  }
+  std::vector<std::size_t> rows(n);
+  for (std::size_t r = 0; r < n; ++r) rows[r] = r;
+  core::Rng rng(seed, kShuffleStream);
+  shuffle(rows, rng);
+  auto count = [&](double f) { return static_cast<std::size_t>(static_cast<long long>(f * static_cast<double>(n))); };
+  std::size_t n_train = std::min(n, count(c.train));
+  std::size_t n_val = std::min(n - n_train, count(c.validation));
+  std::size_t n_test = std::min(n - n_train - n_val, count(c.test));
+  if (std::fabs(sum - 1.0) < 1e-9) {
+    if (c.test > 0.0) {
+      n_test = n - n_train - n_val;
+    } else if (c.validation > 0.0) {
+      n_val = n - n_train;
+    } else {
+      n_train = n;
+    }
+  }
+  RowSplit out;
+  auto it = rows.begin();
+  out.train.assign(it, it + n_train);
+  it += n_train;
+  out.validation.assign(it, it + n_val);
+  it += n_val;
+  out.test.assign(it, it + n_test);
+  core::Rng part_rng(seed, kPartStream);
+  shuffle(out.train, part_rng);
+  shuffle(out.validation, part_rng);
+  shuffle(out.test, part_rng);
+  return out;
+}
+
+SplitFractions split_fractions_from(const core::Config& config) {
+  SplitFractions f;
+  f.train = config.get<double>("data.train_fraction", f.train);
+  f.validation = config.get<double>("data.validation_fraction", f.validation);
+  f.test = config.get<double>("data.test_fraction", f.test);
+  split_rows(0, f, 0);  // validates
+  return f;
+}
+
+std::pair<double, double> class_weight_pair(const std::vector<uint8_t>& label, const std::string& mode) {
+  if (mode == "none") return {1.0, 1.0};
+  if (mode != "balanced") {
+    throw InputError("config key 'task.class_weight' = \"" + mode + "\" is not one of none, balanced");
+  }
+  const double n = static_cast<double>(label.size());
+  double n_sig = 0;
+  for (uint8_t y : label) n_sig += y;
+  const double n_bkg = n - n_sig;
+  if (n_sig == 0 || n_bkg == 0) throw InputError("class weights: the training split holds only one class");
+  return {n / (2.0 * n_bkg), n / (2.0 * n_sig)};
+}
+
+std::vector<float> class_weights(const std::vector<uint8_t>& label, const std::string& mode) {
+  const auto [w0, w1] = class_weight_pair(label, mode);
+  std::vector<float> w(label.size());
+  for (std::size_t i = 0; i < label.size(); ++i) w[i] = static_cast<float>(label[i] ? w1 : w0);
+  return w;
+}
+
+}  // namespace wl::tabular

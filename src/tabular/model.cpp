@@ -1,0 +1,40 @@
+// Model factory and the column check shared by the models.
+#include "wavelearn/tabular/model.hpp"
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/tabular/bdt.hpp"
+#include "wavelearn/tabular/logistic.hpp"
+#include "wavelearn/tabular/svm.hpp"
+
+namespace wl::tabular {
+
+using core::InputError;
+
+void TabularModel::check_columns(const FeatureMatrix& x) const {
+  if (feature_names_.empty()) throw InputError(type() + " model: not trained or loaded");
+  if (x.feature_names != feature_names_) {
+    std::string want;
+    for (const auto& n : feature_names_) want += (want.empty() ? "" : ", ") + n;
+    throw InputError(type() + " model: expects the features [" + want + "] in that order");
+  }
+}
+
+bool is_tabular_type(const std::string& t) { return t == "bdt" || t == "svm" || t == "logistic"; }
+
+std::unique_ptr<TabularModel> make_empty_model(const std::string& type) {
+  if (type == "bdt") return std::make_unique<BdtModel>();
+  if (type == "svm") return std::make_unique<SvmModel>();
+  if (type == "logistic") return std::make_unique<LogisticModel>();
+  throw InputError("model type '" + type + "' is not one of bdt, svm, logistic");
+}
+
+std::unique_ptr<TabularModel> make_model(const core::Config& config) {
+  const auto type = config.get<std::string>("model.type");
+  if (type == "bdt") return std::make_unique<BdtModel>(bdt_settings_from(config));
+  if (type == "svm") return std::make_unique<SvmModel>(svm_settings_from(config));
+  if (type == "logistic") return std::make_unique<LogisticModel>(logistic_settings_from(config));
+  throw InputError("config key 'model.type' = \"" + type + "\" is not one of bdt, svm, logistic");
+}
+
+}  // namespace wl::tabular
