@@ -386,7 +386,7 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
     if (kind == "multiclass") {
       const std::size_t cls_col = tnames.size() - 1;
       for (std::size_t k = 0; k < class_names.size(); ++k)
-        classes.push_back({class_names[k], [&, k](std::size_t i) {
+        classes.push_back({class_names[k], [&test, k, cls_col](std::size_t i) {
                              return std::lround(test.target(i, cls_col)) == static_cast<long>(k);
                            }});
     } else if (!binary_cols.empty()) {
@@ -469,8 +469,9 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
     rep.files.push_back(eval_h5);
   }
 
-  nlohmann::json ej = rep.metrics;
-  ej.update(extra);
+  // A report without a binary section returns no metrics object; start from an empty one.
+  nlohmann::json ej = rep.metrics.is_object() ? rep.metrics : nlohmann::json::object();
+  if (extra.is_object()) ej.update(extra);
   ej["data_file"] = data_file;
   ej["events"] = events;
   ej["n_events"] = test.rows.size();

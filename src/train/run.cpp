@@ -1,4 +1,5 @@
 #include "wavelearn/train/run.hpp"
+#include "wavelearn/train/evaluate.hpp"
 
 #include <ATen/Parallel.h>
 
@@ -186,6 +187,20 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
     m["final_epoch_val_loss"] = number(trainer.state().history.back().val_loss);
   }
   core::write_text_atomically(o.out / "metrics.json", m.dump(2) + "\n");
+
+  // The run report (plots/, report.html, MODEL_CARD.md, metrics merged into metrics.json) on
+  // the validation events. The model is already written, so a report failure only warns.
+  try {
+    EvaluateOptions eo;
+    eo.force = true;
+    eo.quiet = o.quiet;
+    eo.threads = o.threads;
+    s.report = evaluate_run(o.out, "", eo).report_dir / "report.html";
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warning: %s: the model is saved but its report failed: %s "
+                 "(retry with `wavelearn evaluate --model %s`)\n",
+                 o.out.string().c_str(), e.what(), o.out.string().c_str());
+  }
   return s;
 }
 
@@ -196,12 +211,13 @@ std::string format_summary(const RunSummary& s) {
                 "validation: loss %.5g, %s %.4f on %zu events (%zu training events)\n"
                 "speed: %.0f training samples/s over %.1f s\n"
                 "wrote %s/{model.pt, preprocess.json, config.toml, checkpoint.pt, history.csv, "
-                "metrics.json, predictions.h5}\n",
+                "metrics.json, predictions.h5}\n%s%s%s",
                 s.model_type.c_str(), static_cast<long long>(s.parameters), s.task_kind.c_str(),
                 static_cast<long long>(s.epochs_done), s.stopped_early ? " (stopped early)" : "",
                 static_cast<long long>(s.best_epoch), s.val_loss, s.metric_name.c_str(),
                 s.val_metric, s.n_validation, s.n_train, s.train_samples_per_s, s.train_seconds,
-                s.out.string().c_str());
+                s.out.string().c_str(), s.report.empty() ? "" : "report: ",
+                s.report.string().c_str(), s.report.empty() ? "" : "\n");
   return buf;
 }
 

@@ -21,9 +21,9 @@ class EvaluateCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("wl_cli_evaluate_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     data_ = (dir_ / "sim.h5").string();
-    auto s = run_cli("-q --threads 2 simulate --events 1500 --seed 11 --samples 1600 --out " + data_);
+    auto s = run_cli("-q --threads 2 simulate --events 1500 --seed 11 --out " + data_);
     ASSERT_EQ(s.status, 0) << s.err;
-    s = run_cli("-q --threads 2 simulate --events 300 --seed 12 --samples 1600 --no-labels --out " +
+    s = run_cli("-q --threads 2 simulate --events 300 --seed 12 --no-labels --out " +
                 (dir_ / "unlabelled.h5").string());
     ASSERT_EQ(s.status, 0) << s.err;
     run_ = dir_ / "run";
@@ -70,7 +70,7 @@ TEST_F(EvaluateCli, BadInputIsOneLineErrorWithExitTwo) {
                         "model.pt");
   expect_one_line_error(run_cli("-q evaluate --model " + run_.string() + " --out " +
                                 (dir_ / "r2").string() + " --data " + (dir_ / "unlabelled.h5").string()),
-                        "psd_label_low_avse");
+                        "unlabelled.h5");
   expect_one_line_error(run_cli("-q evaluate --model " + run_.string() + " --out " +
                                 (dir_ / "r3").string() + " --data " + (dir_ / "missing.h5").string()),
                         "missing.h5");

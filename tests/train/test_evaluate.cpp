@@ -30,7 +30,7 @@ class Evaluate : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("wl_test_evaluate_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     data_ = (dir_ / "sim.h5").string();
-    const auto s = run_cli("-q --threads 2 simulate --events 3000 --seed 7 --samples 1600 --out " + data_);
+    const auto s = run_cli("-q --threads 2 simulate --events 3000 --seed 7 --out " + data_);
     ASSERT_EQ(s.status, 0) << s.err;
   }
   static void TearDownTestSuite() {
@@ -105,7 +105,7 @@ TEST_F(Evaluate, BinaryRunReportMatchesRecomputedMetrics) {
   EXPECT_GT(ev.at("n_train_scored").get<std::size_t>(), 0u);
   // Simulated file: truth-level table with the model and the A/E cut side by side.
   ASSERT_EQ(ev.at("truth").size(), 2u) << ev.dump();
-  EXPECT_EQ(ev.at("truth")[1].at("cut_name"), "A/E cut (psd_label_low_avse)");
+  EXPECT_EQ(ev.at("truth")[1].at("cut"), "A/E cut (psd_label_low_avse)");
 
   // Report and model card, with every referenced image on disk.
   const auto html = read_all(run / "report.html");

@@ -33,6 +33,7 @@ struct RunSummary {
   std::size_t n_train = 0, n_validation = 0;
   double train_seconds = 0.0;          // this invocation's epochs
   double train_samples_per_s = 0.0;    // training events per second over those epochs
+  std::filesystem::path report;        // report.html, empty if the report failed
 };
 
 // Reads every section it needs, then Config::check_all_used() (an unknown key is an
