@@ -36,6 +36,7 @@ void SimParams::validate() const {
   require(n_runs >= 1, "n_runs", "must be >= 1");
   require(min_energy_kev > 0 && min_energy_kev < 2000, "min_energy_kev", "must be in (0, 2000)");
   require(max_sites >= 2 && max_sites <= kMaxSites, "max_sites", "must be in [2, 4]");
+  require(site_merge_scale_kev > 0 && std::isfinite(site_merge_scale_kev), "site_merge_scale_kev", "must be > 0");
   for (auto [v, n] : {std::pair{dep_probability, "dep_probability"}, {sep_probability, "sep_probability"},
                       {multi_compton_fraction, "multi_compton_fraction"}, {dep_single_site, "dep_single_site"},
                       {sep_single_site, "sep_single_site"}, {fep_single_site_low, "fep_single_site_low"},
@@ -96,7 +97,8 @@ std::vector<std::pair<std::string, double>> parameter_list(const SimParams& p) {
       {"fep_single_site_low", p.fep_single_site_low}, {"fep_single_site_high", p.fep_single_site_high},
       {"fep_single_site_scale_kev", p.fep_single_site_scale_kev},
       {"compton_single_site_low", p.compton_single_site_low},
-      {"compton_single_site_high", p.compton_single_site_high}, {"max_sites", p.max_sites},
+      {"compton_single_site_high", p.compton_single_site_high},
+      {"site_merge_scale_kev", p.site_merge_scale_kev}, {"max_sites", p.max_sites},
       {"min_site_separation_ns", p.min_site_separation_ns},
       {"min_site_fraction", p.min_site_fraction}, {"site_spread_ns", p.site_spread_ns}, {"npc_fraction", p.npc_fraction},
       {"npc_drift_min_ns", p.npc_drift_min_ns}, {"npc_drift_max_ns", p.npc_drift_max_ns},

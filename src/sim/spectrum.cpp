@@ -101,7 +101,11 @@ double single_site_probability(const SimParams& p, Process process, double line_
       const double ss = p.compton_single_site_low + (p.compton_single_site_high - p.compton_single_site_low) * f;
       // A deposit above the Compton edge needs several scatters; at low energy they often
       // lie within one site's extent, hence only halved.
-      return energy_kev > compton_edge_kev(line_kev) * 1.0001 ? 0.5 * ss : ss;
+      const double ss_sites = energy_kev > compton_edge_kev(line_kev) * 1.0001 ? 0.5 * ss : ss;
+      // Low-energy deposits rarely scatter far: their sites merge into one single-site-like
+      // pulse; the merged share falls with energy as the scattered photon's range grows.
+      const double merged = std::exp(-energy_kev / p.site_merge_scale_kev);
+      return ss_sites + (1.0 - ss_sites) * merged;
     }
     case Process::kAlpha: return 1.0;
   }

@@ -191,4 +191,20 @@ TEST(SimPhysics, ChargeResolutionFollowsFano) {
   EXPECT_LT(charge_sigma_kev(p, 238.6), charge_sigma_kev(p, 2614.5));
 }
 
+TEST(SimPhysics, LowEnergyComptonIsMostlySingleSiteAndFallsWithEnergy) {
+  // Close sites merge at low energy (real PPC: most low-energy Compton events pass A/E);
+  // the single-site share must fall towards the Compton edge of the 2614.5 keV line.
+  const SimParams p;
+  const double low = single_site_probability(p, Process::kCompton, wl::core::kTl208PeakKev, 100.0);
+  const double mid = single_site_probability(p, Process::kCompton, wl::core::kTl208PeakKev, 1000.0);
+  const double high = single_site_probability(p, Process::kCompton, wl::core::kTl208PeakKev, 2300.0);
+  EXPECT_GT(low, 0.9);
+  EXPECT_GT(low, mid);
+  EXPECT_GT(mid, high);
+  EXPECT_LT(high, 0.6);
+  // The DEP/SEP multiplicities that set the A/E cut are untouched by merging.
+  EXPECT_DOUBLE_EQ(single_site_probability(p, Process::kDoubleEscape, wl::core::kTl208PeakKev, 1592.5),
+                   p.dep_single_site);
+}
+
 }  // namespace

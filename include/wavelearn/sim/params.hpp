@@ -54,6 +54,10 @@ struct SimParams {
   // Compton continuum: linear in energy between these (at 0 keV and at 2614.5 keV).
   double compton_single_site_low = 0.85;
   double compton_single_site_high = 0.35;
+  // Energy scale of site merging: sites of a low-energy deposit lie closer than the A/E
+  // resolution (~50-100 ns of drift time) and give one pulse with probability
+  // exp(-E / scale) (tuned so ~93 % of Compton events below 200 keV look single-site).
+  double site_merge_scale_kev = 600.0;
   int max_sites = 4;                      // multi-site: 2..max_sites sites
   double min_site_separation_ns = 20.0;   // distinct drift times (two time samples)
   // Secondary sites lie a gamma scattering length (~cm) from the first: drift-time offsets
