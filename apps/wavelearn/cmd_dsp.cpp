@@ -29,15 +29,6 @@ struct DspArgs {
   std::size_t chunk_events = 4096;
 };
 
-wl::io::Format parse_format(const std::string& s) {
-  using wl::io::Format;
-  if (s == "auto") return Format::Auto;
-  if (s == "mjd") return Format::Mjd;
-  if (s == "lh5") return Format::Lh5;
-  if (s == "generic") return Format::Generic;
-  throw InputError("--format: '" + s + "' is not one of auto, mjd, lh5, generic");
-}
-
 void run(const DspArgs& a) {
   wl::dsp::FileChainOptions opt;
   if (!a.config.empty()) opt.config = wl::dsp::load_chain_config(a.config);
@@ -51,7 +42,7 @@ void run(const DspArgs& a) {
   if (!a.csv.empty()) wl::core::refuse_overwrite(a.csv, a.force);
 
   wl::io::OpenOptions open;
-  open.format = parse_format(a.format);
+  open.format = wl::io::parse_format(a.format);
   open.lh5_channel = a.channel;
   open.chunk_events = a.chunk_events;
   if (!a.waveform.empty()) open.fields.waveform = a.waveform;

@@ -27,14 +27,6 @@ struct InspectArgs {
   bool json = false;
 };
 
-Format parse_format(const std::string& s) {
-  if (s == "auto") return Format::Auto;
-  if (s == "mjd") return Format::Mjd;
-  if (s == "lh5") return Format::Lh5;
-  if (s == "generic") return Format::Generic;
-  throw InputError("--format: '" + s + "' is not one of auto, mjd, lh5, generic");
-}
-
 // "500:1500" -> [500, 1500), the NumPy slice the lectures use.
 std::pair<std::size_t, std::size_t> parse_window(const std::string& s, std::size_t n_samples) {
   const auto colon = s.find(':');
@@ -155,7 +147,7 @@ void print_text(const FileLayout& layout, const FileSummary& s) {
 
 void run(const InspectArgs& a) {
   OpenOptions opt;
-  opt.format = parse_format(a.format);
+  opt.format = wl::io::parse_format(a.format);
   opt.lh5_channel = a.channel;
   if (!a.waveform.empty()) opt.fields.waveform = a.waveform;
   if (!a.energy.empty()) opt.fields.energy = a.energy;

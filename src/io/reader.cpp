@@ -22,6 +22,12 @@ const char* format_name(Format format) {
   return "unknown";
 }
 
+Format parse_format(const std::string& name, const std::string& option) {
+  for (Format f : {Format::Auto, Format::Mjd, Format::Lh5, Format::Generic})
+    if (name == format_name(f)) return f;
+  throw core::InputError(option + ": '" + name + "' is not one of auto, mjd, lh5, generic");
+}
+
 void WaveformReader::read_sorted_events(const std::size_t* events, std::size_t count, std::size_t sample_begin,
                                         std::size_t n, float* out) {
   std::size_t k = 0;

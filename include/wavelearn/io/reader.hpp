@@ -84,5 +84,8 @@ void read_events(WaveformReader& reader, const std::vector<std::size_t>& events,
                  std::size_t sample_begin, std::size_t n, float* out);
 
 const char* format_name(Format format);
+// Inverse of format_name ("auto", "mjd", "lh5", "generic"); InputError naming `option`
+// (e.g. "--format") for anything else.
+Format parse_format(const std::string& name, const std::string& option = "--format");
 
 }  // namespace wl::io
