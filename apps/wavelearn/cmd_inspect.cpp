@@ -107,7 +107,16 @@ void print_text(const FileLayout& layout, const FileSummary& s) {
   }
   if (!layout.attributes.empty()) {
     std::printf("\nattributes:\n");
-    for (const auto& [k, v] : layout.attributes) std::printf("  %s = %s\n", k.c_str(), v.c_str());
+    // Long values (the simulator's analysis JSON) are shortened here; --json has them whole.
+    constexpr std::size_t kMaxShown = 160;
+    for (const auto& [k, v] : layout.attributes) {
+      if (v.size() <= kMaxShown) {
+        std::printf("  %s = %s\n", k.c_str(), v.c_str());
+      } else {
+        std::printf("  %s = %s ... (%zu characters; --json shows all)\n", k.c_str(),
+                    v.substr(0, kMaxShown).c_str(), v.size());
+      }
+    }
   }
   if (!s.fields.empty()) {
     width = 5;
