@@ -29,7 +29,9 @@ void setup(CLI::App& parent) {
     const auto s = wl::train::run_prediction(*o);
     std::string cols;
     for (const auto& c : s.columns) cols += (cols.empty() ? "" : ", ") + c;
-    std::printf("predicted %zu events in %.2f s%s\nwrote %s (%s)\n", s.n_events, s.seconds,
+    // The rate covers batching and the forward passes (not start-up, the file's open or the write).
+    std::printf("predicted %zu events in %.2f s (%.0f events/s)%s\nwrote %s (%s)\n", s.n_events, s.seconds,
+                s.seconds > 0 ? static_cast<double>(s.n_events) / s.seconds : 0.0,
                 s.used_score_method ? "" : " (raw model outputs: no task head in the model)",
                 out->c_str(), cols.c_str());
   });

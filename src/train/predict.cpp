@@ -102,6 +102,7 @@ PredictSummary run_prediction(const PredictOptions& o) {
     progress.update(++done);
   }
   progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   io::Table table;
   table.add("id", std::move(ids));
@@ -115,7 +116,7 @@ PredictSummary run_prediction(const PredictOptions& o) {
   s.n_events = table.n_rows();
   s.columns = table.names;
   s.used_score_method = use_score;
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s.seconds = seconds;
   return s;
 }
 

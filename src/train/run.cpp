@@ -133,6 +133,7 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
     data::BatchLoader all_val(data.dataset, data.split.validation, data.preprocessor, lo);
     LoaderSource src(all_val);
     ev = trainer.evaluate(src);
+    s.inference_samples_per_s = ev.seconds > 0 ? static_cast<double>(ev.n) / ev.seconds : 0.0;
     s.val_loss = ev.loss;
     s.val_metric = ev.metric;
     std::vector<double> ids, rows;
@@ -176,6 +177,8 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   m["n_validation"] = s.n_validation;
   m["train_seconds"] = seconds;
   m["train_samples_per_s"] = s.train_samples_per_s;
+  m["inference_samples_per_s"] = number(s.inference_samples_per_s);
+  m["inference_batch_size"] = lo.batch_size;
   m["seed"] = train_spec.seed;
   m["threads"] = at::get_num_threads();
   m["torch_version"] = TORCH_VERSION;
@@ -209,13 +212,14 @@ std::string format_summary(const RunSummary& s) {
   std::snprintf(buf, sizeof buf,
                 "trained %s (%lld parameters, task %s) for %lld epochs%s; best epoch %lld\n"
                 "validation: loss %.5g, %s %.4f on %zu events (%zu training events)\n"
-                "speed: %.0f training samples/s over %.1f s\n"
+                "speed: %.0f training samples/s over %.1f s; %.0f inference samples/s\n"
                 "wrote %s/{model.pt, preprocess.json, config.toml, checkpoint.pt, history.csv, "
                 "metrics.json, predictions.h5}\n%s%s%s",
                 s.model_type.c_str(), static_cast<long long>(s.parameters), s.task_kind.c_str(),
                 static_cast<long long>(s.epochs_done), s.stopped_early ? " (stopped early)" : "",
                 static_cast<long long>(s.best_epoch), s.val_loss, s.metric_name.c_str(),
                 s.val_metric, s.n_validation, s.n_train, s.train_samples_per_s, s.train_seconds,
+                s.inference_samples_per_s,
                 s.out.string().c_str(), s.report.empty() ? "" : "report: ",
                 s.report.string().c_str(), s.report.empty() ? "" : "\n");
   return buf;

@@ -102,6 +102,7 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
   const bool was_training = model_.is_training();
   model_.eval();
   torch::NoGradGuard no_grad;
+  const auto t0 = std::chrono::steady_clock::now();
   source.start_epoch(epoch);
   std::vector<torch::Tensor> scores, targets, rows;
   double sum = 0.0;
@@ -118,8 +119,10 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
     scores.push_back(head_.score(out));
     rows.push_back(b.index.defined() ? b.index.clone() : torch::empty({0}, torch::kLong));
   }
-  model_.train(was_training);
   Evaluation ev;
+  ev.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ev.n = n;
+  model_.train(was_training);
   ev.loss = n && !targets.empty() ? sum / static_cast<double>(n) : std::nan("");
   ev.scores = scores.empty() ? torch::empty({0, static_cast<int64_t>(head_.score_names().size())})
                              : torch::cat(scores);

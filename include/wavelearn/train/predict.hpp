@@ -24,7 +24,7 @@ struct PredictOptions {
 struct PredictSummary {
   std::size_t n_events = 0;
   std::vector<std::string> columns;
-  double seconds = 0.0;
+  double seconds = 0.0;  // batches and forward passes (the inference time; not the write)
   bool used_score_method = false;  // false: raw forward outputs (a model without a head)
 };
 

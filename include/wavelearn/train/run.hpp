@@ -33,6 +33,8 @@ struct RunSummary {
   std::size_t n_train = 0, n_validation = 0;
   double train_seconds = 0.0;          // this invocation's epochs
   double train_samples_per_s = 0.0;    // training events per second over those epochs
+  double inference_samples_per_s = 0.0;  // validation events scored per second (batches from
+                                         // the loader, forward, loss), with the best weights
   std::filesystem::path report;        // report.html, empty if the report failed
 };
 
