@@ -11,11 +11,21 @@ namespace {
 // Trailing moving average of `window` samples, clipped at the start of the range.
 void trailing_average(const float* in, std::size_t m, std::size_t window, float* out) {
   double sum = 0;
-  for (std::size_t k = 0; k < m; ++k) {
+  const std::size_t ramp = std::min(m, window - 1);  // the clipped start: fewer samples
+  for (std::size_t k = 0; k < ramp; ++k) {
     sum += in[k];
-    if (k >= window) sum -= in[k - window];
-    const std::size_t count = k + 1 < window ? k + 1 : window;
-    out[k] = static_cast<float>(sum / static_cast<double>(count));
+    out[k] = static_cast<float>(sum / static_cast<double>(k + 1));
+  }
+  // Full windows: one dependent add per sample (the entering and leaving samples are
+  // combined first) and a multiply, not a divide; the add chain bounds the loop.
+  const double inv = 1.0 / static_cast<double>(window);
+  if (ramp < m) {
+    sum += in[ramp];
+    out[ramp] = static_cast<float>(sum * inv);
+  }
+  for (std::size_t k = ramp + 1; k < m; ++k) {
+    sum += static_cast<double>(in[k]) - static_cast<double>(in[k - window]);
+    out[k] = static_cast<float>(sum * inv);
   }
 }
 

@@ -16,6 +16,11 @@ namespace wl::dsp {
 
 namespace {
 
+void prefetch_record(const float* x, std::size_t n) {
+  constexpr std::size_t kLineFloats = 64 / sizeof(float);
+  for (std::size_t i = 0; i < n; i += kLineFloats) __builtin_prefetch(x + i, 0, 1);
+}
+
 // A detector needs this many measured tails for its own median; fewer: the global median.
 constexpr std::size_t kMinTailsPerDetector = 20;
 
@@ -124,20 +129,33 @@ FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOpt
   // Feature pass, chunk by chunk; one Chain per thread lives across chunks.
   std::vector<Features> features(n_events);
   const std::size_t chunk = std::max<std::size_t>(1, reader.chunk_events());
-  std::vector<float> wf(std::min(chunk, n_events) * n);
+  std::vector<float> wf;  // allocated only when the file cannot be mapped
   std::vector<double> tau(std::min(chunk, n_events));
   std::vector<Chain> chains;
   for (int t = 0; t < threads; ++t) chains.emplace_back(cfg, dt, n);
   core::Progress progress("dsp", n_events, options.quiet);
-  for (std::size_t first = 0; first < n_events; first += chunk) {
-    const std::size_t count = std::min(chunk, n_events - first);
-    reader.read_window(first, count, 0, n, wf.data());
+  for (std::size_t first = 0; first < n_events;) {
+    // Mapped records where the layout allows (no copy through the page cache), else a read.
+    std::size_t count = 0;
+    const float* rows = reader.view_rows(first, std::min(chunk, n_events - first), &count);
+    if (!rows) {
+      count = std::min(chunk, n_events - first);
+      wf.resize(std::min(chunk, n_events) * n);
+      reader.read_window(first, count, 0, n, wf.data());
+      rows = wf.data();
+    }
     for (std::size_t i = 0; i < count; ++i) tau[i] = result.tau_ns[detector[first + i]];
     core::parallel_for(count, threads, [&](std::size_t b, std::size_t e, int t) {
       Chain& chain = chains[static_cast<std::size_t>(t)];
-      for (std::size_t i = b; i < e; ++i) features[first + i] = chain.process(wf.data() + i * n, n, tau[i]);
+      for (std::size_t i = b; i < e; ++i) {
+        // The next record is fetched while this one is processed: the chain's first pass
+        // otherwise waits on memory for each of its cache lines.
+        if (i + 1 < e) prefetch_record(rows + (i + 1) * n, n);
+        features[first + i] = chain.process(rows + i * n, n, tau[i]);
+      }
     });
-    progress.update(first + count);
+    first += count;
+    progress.update(first);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();

@@ -24,11 +24,16 @@ class DirectRows {
   // Windows of `count` events (any order) into out; false if a row could not be located
   // (the caller then uses HDF5).
   bool read(const std::size_t* events, std::size_t count, std::size_t sample_begin, std::size_t n, float* out);
+  // The longest leading part of rows [first, first + count) that lies in one span of the file
+  // (native float32, contiguous or whole-row chunks back to back), mapped; its row count in
+  // *viewed. nullptr when none. The previous mapping is released first: one span is resident.
+  const float* view(std::size_t first, std::size_t count, std::size_t* viewed);
 
  private:
   // Byte offset in the file of sample 0 of `row`, or false.
   bool row_offset(std::size_t row, std::uint64_t* offset);
   void disable();
+  void unmap();
 
   int fd_ = -1;
   hid_t dataset_ = -1;  // borrowed from the reader
@@ -40,6 +45,9 @@ class DirectRows {
   std::size_t chunk_rows_ = 0;
   std::vector<std::uint64_t> chunk_addr_;  // per chunk of rows; 0 = not looked up yet
   std::vector<unsigned char> bytes_;       // raw rows before conversion, reused
+  std::uint64_t file_bytes_ = 0;
+  void* map_ = nullptr;                    // the current view's mapping
+  std::size_t map_bytes_ = 0;
 };
 
 }  // namespace wl::io::detail

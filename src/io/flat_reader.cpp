@@ -73,6 +73,12 @@ class FlatReader final : public Hdf5Reader {
     }
   }
 
+  const float* view_rows(std::size_t first, std::size_t count, std::size_t* viewed) override {
+    auto lock = h5::lock();
+    check_window(shown(wave_name_), first, count, 0, n_samples_);
+    return direct_.view(first, count, viewed);
+  }
+
   void read_sorted_events(const std::size_t* events, std::size_t count, std::size_t sample_begin, std::size_t n,
                           float* out) override {
     auto lock = h5::lock();

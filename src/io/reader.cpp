@@ -102,6 +102,11 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
   return selected;
 }
 
+const float* WaveformReader::view_rows(std::size_t, std::size_t, std::size_t* viewed) {
+  *viewed = 0;
+  return nullptr;
+}
+
 void read_events(WaveformReader& reader, const std::vector<std::size_t>& events,
                  std::size_t sample_begin, std::size_t n, float* out) {
   if (events.empty() || n == 0) return;

@@ -1,5 +1,6 @@
 // MJD, NPML and generic files: dtype conversion, windows, scalar fields, gathers.
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <algorithm>
 #include <numeric>
@@ -222,4 +223,88 @@ TEST(Reader, SparseGatherMatchesWindowsForEveryLayoutAndDtype) {
       }
     }
   }
+}
+
+namespace {
+
+// float32 records in 10-row chunks, written in two parts with another dataset's chunks
+// allocated in between: the file holds them in two separate spans.
+void write_split_chunks(const std::string& path, std::size_t n_events, std::size_t n_samples, std::size_t split) {
+  const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t dims[2] = {n_events, n_samples}, chunk[2] = {10, n_samples};
+  const hid_t space = H5Screate_simple(2, dims, nullptr);
+  const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(dcpl, 2, chunk);
+  const hid_t wave = H5Dcreate2(f, "raw_waveform", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  const hid_t other = H5Dcreate2(f, "other", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  std::vector<float> data(n_events * n_samples);
+  for (std::size_t i = 0; i < n_events; ++i)
+    for (std::size_t j = 0; j < n_samples; ++j) data[i * n_samples + j] = expected_sample(i, j);
+  auto write_rows = [&](hid_t d, std::size_t first, std::size_t count) {
+    const hsize_t start[2] = {first, 0}, cnt[2] = {count, n_samples};
+    const hid_t fs = H5Dget_space(d);
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, cnt, nullptr);
+    const hid_t ms = H5Screate_simple(2, cnt, nullptr);
+    H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, data.data() + first * n_samples);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Fflush(f, H5F_SCOPE_LOCAL);  // chunks get file space when they leave the cache
+  };
+  write_rows(wave, 0, split);
+  write_rows(other, 0, n_events);
+  write_rows(wave, split, n_events - split);
+  for (hid_t h : {wave, other}) H5Dclose(h);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
+void expect_rows(const float* rows, std::size_t first, std::size_t count, std::size_t n) {
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      ASSERT_EQ(rows[i * n + j], expected_sample(first + i, j)) << "event " << first + i << " sample " << j;
+}
+
+}  // namespace
+
+TEST(Reader, ViewRowsMapsFloatRecordsInOneSpan) {
+  TempDir dir;
+  for (bool chunked : {false, true}) {
+    const auto path = dir.file(chunked ? "chunked.h5" : "contiguous.h5");
+    wl::test::write_mjd(path, 200, 40, WaveDtype::Float32, true, chunked);
+    auto r = open_reader(path);
+    std::size_t viewed = 0;
+    const float* rows = r->view_rows(13, 150, &viewed);  // starts and ends inside a chunk
+    ASSERT_NE(rows, nullptr) << path;
+    ASSERT_EQ(viewed, 150u) << path;
+    expect_rows(rows, 13, 150, 40);
+    EXPECT_THROW(r->view_rows(190, 11, &viewed), InputError);
+  }
+  // Records that need conversion are not mapped.
+  const auto path = dir.file("int16.h5");
+  wl::test::write_mjd(path, 50, 40, WaveDtype::Int16, true, false);
+  std::size_t viewed = 7;
+  EXPECT_EQ(open_reader(path)->view_rows(0, 50, &viewed), nullptr);
+  EXPECT_EQ(viewed, 0u);
+}
+
+TEST(Reader, ViewRowsStopsWhereTheFileSpanEnds) {
+  TempDir dir;
+  const auto path = dir.file("split.h5");
+  write_split_chunks(path, 100, 400, 40);  // 16 kB chunks: above HDF5's small-data aggregation
+  auto r = open_reader(path);
+  std::size_t first = 5, views = 0;
+  while (first < 100) {
+    std::size_t viewed = 0;
+    const float* rows = r->view_rows(first, 100 - first, &viewed);
+    ASSERT_NE(rows, nullptr) << "at event " << first;
+    ASSERT_GT(viewed, 0u);
+    expect_rows(rows, first, viewed, 400);
+    if (first == 5) {
+      EXPECT_EQ(viewed, 35u);  // up to the end of the first written part
+    }
+    first += viewed;
+    ++views;
+  }
+  EXPECT_EQ(views, 2u);
 }

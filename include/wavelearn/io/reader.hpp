@@ -67,6 +67,13 @@ class WaveformReader {
   // allows (uncompressed, contiguous or whole-row chunks). Used by read_events.
   virtual void read_sorted_events(const std::size_t* events, std::size_t count, std::size_t sample_begin,
                                   std::size_t n, float* out);
+  // Zero-copy view of whole records, starting at first_event: the longest leading part of
+  // [first_event, first_event + count) that the file stores as native float32, uncompressed,
+  // in one span (contiguous, or whole-row chunks back to back), mapped rather than copied.
+  // Returns the rows (*viewed of them, n_samples() floats each, row-major), valid until the
+  // next view_rows call or the reader's destruction; nullptr and *viewed = 0 when the layout
+  // does not allow it (then read_window). A range outside the data is an InputError.
+  virtual const float* view_rows(std::size_t first_event, std::size_t count, std::size_t* viewed);
 };
 
 // Opens a file; Format::Auto recognises LH5 (a group with raw/waveform), MJD (raw_waveform)
