@@ -1,4 +1,5 @@
 #include "wavelearn/train/optimizer.hpp"
+#include "wavelearn/train/fused_adam.hpp"
 
 #include <cmath>
 #include <limits>
@@ -18,7 +19,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& s,
         params, RMSpropOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
   if (s.optimizer == "adagrad")
     return std::make_unique<Adagrad>(params, AdagradOptions(s.lr).weight_decay(s.weight_decay));
-  return std::make_unique<Adam>(params, AdamOptions(s.lr).weight_decay(s.weight_decay));
+  return std::make_unique<FusedAdam>(params, AdamOptions(s.lr).weight_decay(s.weight_decay));
 }
 
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
