@@ -70,9 +70,11 @@ void run(const DspArgs& a) {
     }
   }
   const double rate = result.seconds > 0 ? double(result.n_events) / result.seconds : 0.0;
-  std::printf("dsp: %zu events (%zu samples x %g ns) -> %s%s%s; %zu with quality 0; %.0f waveforms/s\n",
+  std::printf("dsp: %zu events (%zu samples x %g ns) -> %s%s%s; %zu with quality 0; %.0f waveforms/s "
+              "(%.2f s: tau estimate %.2f s, records and chain %.2f s)\n",
               result.n_events, reader->n_samples(), reader->sample_period_ns(), a.out.c_str(),
-              a.csv.empty() ? "" : ", ", a.csv.c_str(), result.n_quality_ok, rate);
+              a.csv.empty() ? "" : ", ", a.csv.c_str(), result.n_quality_ok, rate, result.seconds,
+              result.tau_seconds, result.seconds - result.tau_seconds);
 }
 
 void setup(CLI::App& parent) {

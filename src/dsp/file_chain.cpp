@@ -64,7 +64,10 @@ void resolve_taus(io::WaveformReader& reader, const ChainConfig& cfg, const std:
   std::sort(sample.begin(), sample.end());
 
   const std::size_t n = reader.n_samples();
-  const std::size_t chunk = std::max<std::size_t>(1, std::min(reader.chunk_events(), sample.size()));
+  // Small batches: the buffers stay in cache and are reused, instead of a chunk-sized
+  // allocation whose page faults cost more than the tail fits.
+  constexpr std::size_t kTauBatch = 256;
+  const std::size_t chunk = std::max<std::size_t>(1, std::min({reader.chunk_events(), sample.size(), kTauBatch}));
   std::vector<float> wf(chunk * n);
   std::vector<double> taus(sample.size());
   std::vector<std::size_t> batch;
@@ -125,6 +128,7 @@ FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOpt
   }
   const auto start = std::chrono::steady_clock::now();  // tau estimate, reads and chain
   resolve_taus(reader, cfg, detector, threads, result);
+  result.tau_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Feature pass, chunk by chunk; one Chain per thread lives across chunks.
   std::vector<Features> features(n_events);

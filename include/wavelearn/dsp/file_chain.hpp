@@ -25,6 +25,7 @@ struct FileChainResult {
   std::size_t n_events = 0;
   std::size_t n_quality_ok = 0;
   double seconds = 0;                   // wall time of tau estimate + reads + chain
+  double tau_seconds = 0;               // of which the tau estimate (sample reads + tail fits)
 };
 
 // Columns carried from the file when present: id, detector, run, tp0, energy and labels of
