@@ -83,6 +83,7 @@ TrainingData prepare_training_data(const TrainingPlan& plan) {
   state.waveform_field = dcfg.open.fields.waveform;
   state.energy_field = dcfg.open.fields.energy;
   state.tp0_field = dcfg.open.fields.tp0;
+  state.detector_field = dcfg.open.fields.detector;
   state.target_names = dataset.target_names();
   state.multiclass = to_string(dcfg.multiclass);
   fit_preprocessor(dataset, dataset.reader(), *out.preprocessor, out.split.train);
@@ -117,6 +118,7 @@ PredictionData prepare_prediction_data(const std::string& path,
   dcfg.open.fields.waveform = saved.waveform_field;
   dcfg.open.fields.energy = saved.energy_field;
   dcfg.open.fields.tp0 = saved.tp0_field;
+  dcfg.open.fields.detector = saved.detector_field;
   dcfg.open.fields.sample_period_ns = saved.sample_period_ns;
   // Unlabelled files (NPML challenge) have no energy and no labels: predict every event.
   {

@@ -102,6 +102,12 @@ PreprocessConfig preprocess_config_from(const core::Config& config) {
   c.pretrigger_length_ns =
       config.get<double>("preprocess.pretrigger_length_ns", c.pretrigger_length_ns);
   c.standard_scaler = config.get<bool>("preprocess.standard_scaler", c.standard_scaler);
+  c.amplitude_per_detector =
+      config.get<bool>("preprocess.amplitude_per_detector", c.amplitude_per_detector);
+  if (c.amplitude_per_detector && c.normalization != Normalization::Amplitude) {
+    throw InputError("config key 'preprocess.amplitude_per_detector' needs preprocess.normalization = "
+                     "\"amplitude\" (it chooses that normalisation's scale per detector)");
+  }
   c.amplitude_targets =
       config.get<std::vector<std::string>>("preprocess.amplitude_targets", c.amplitude_targets);
   return c;
@@ -249,13 +255,23 @@ void Preprocessor::transform_unscaled(const float* span_row, std::size_t span_be
   }
 }
 
+double Preprocessor::amplitude_scale_for(std::int64_t detector) const {
+  const auto& s = state_;
+  if (s.config.normalization != Normalization::Amplitude) return 1.0;
+  if (s.config.amplitude_per_detector) {
+    const auto it = s.amplitude_scale_by_detector.find(detector);
+    if (it != s.amplitude_scale_by_detector.end()) return it->second;
+  }
+  return s.amplitude_scale;
+}
+
 void Preprocessor::transform(const float* span_row, std::size_t span_begin,
-                             std::size_t window_start, float* out) const {
+                             std::size_t window_start, float* out, std::int64_t detector) const {
   transform_unscaled(span_row, span_begin, window_start, out);
   const auto& s = state_;
   const std::size_t n = s.window_length_samples;
   if (s.config.normalization == Normalization::Amplitude) {
-    const auto scale = static_cast<float>(s.amplitude_scale);
+    const auto scale = static_cast<float>(amplitude_scale_for(detector));
     for (std::size_t i = 0; i < n; ++i) out[i] /= scale;
   }
   if (s.config.standard_scaler) {
@@ -271,24 +287,30 @@ void Preprocessor::transform(const float* span_row, std::size_t span_begin,
 }
 
 Preprocessor::Fitter::Fitter(const Preprocessor& pre)
-    : length_(pre.window_length_samples()), want_scaler_(pre.state().config.standard_scaler) {
-  if (want_scaler_) {
-    sum_.assign(length_, 0.0);
-    sum_sq_.assign(length_, 0.0);
-  }
-}
+    : length_(pre.window_length_samples()),
+      want_scaler_(pre.state().config.standard_scaler),
+      per_detector_(pre.state().config.normalization == Normalization::Amplitude &&
+                    pre.state().config.amplitude_per_detector) {}
 
-void Preprocessor::Fitter::add(const float* w) {
+void Preprocessor::Fitter::add(const float* w, std::int64_t detector) {
   ++n_;
   // The amplitude scale is the mean pulse height (largest |sample|) of the training events.
   float peak = 0.0f;
   for (std::size_t i = 0; i < length_; ++i) peak = std::max(peak, std::fabs(w[i]));
   peak_sum_ += peak;
+  auto& d = detector_peaks_[detector];
+  d.first += peak;
+  ++d.second;
   if (!want_scaler_) return;
+  auto& [sum, sum_sq] = sums_[per_detector_ ? detector : 0];
+  if (sum.empty()) {
+    sum.assign(length_, 0.0);
+    sum_sq.assign(length_, 0.0);
+  }
   for (std::size_t i = 0; i < length_; ++i) {
     const double x = w[i];
-    sum_[i] += x;
-    sum_sq_[i] += x * x;
+    sum[i] += x;
+    sum_sq[i] += x * x;
   }
 }
 
@@ -304,18 +326,34 @@ void Preprocessor::Fitter::finish(Preprocessor& pre) const {
                        "subtraction; amplitude normalisation cannot be fitted");
     }
     s.amplitude_scale = scale;
+    s.amplitude_scale_by_detector.clear();
+    if (s.config.amplitude_per_detector) {
+      for (const auto& [det, sum_count] : detector_peaks_) {
+        const double d_scale = sum_count.first / static_cast<double>(sum_count.second);
+        if (d_scale > 0.0 && std::isfinite(d_scale)) s.amplitude_scale_by_detector[det] = d_scale;
+      }
+    }
   }
   if (want_scaler_) {
-    // Statistics of the amplitude-scaled values: mean and std of x / scale.
+    // Statistics of the amplitude-scaled values: mean and std of x / scale, each group by
+    // its own scale.
     s.scaler_mean.resize(length_);
     s.scaler_std.resize(length_);
+    std::vector<double> m1(length_, 0.0), m2(length_, 0.0);
+    for (const auto& [group, sums] : sums_) {
+      const double g = per_detector_ ? pre.amplitude_scale_for(group) : scale;
+      for (std::size_t i = 0; i < length_; ++i) {
+        m1[i] += sums.first[i] / g;
+        m2[i] += sums.second[i] / (g * g);
+      }
+    }
     for (std::size_t i = 0; i < length_; ++i) {
-      const double mean = sum_[i] / n;
-      const double var = std::max(0.0, sum_sq_[i] / n - mean * mean);
-      double sd = std::sqrt(var) / scale;
+      const double mean = m1[i] / n;
+      const double var = std::max(0.0, m2[i] / n - mean * mean);
+      double sd = std::sqrt(var);
       // Like sklearn: a constant feature keeps scale 1 instead of dividing by zero.
-      if (!(sd > 1e-12 * std::max(1.0, std::fabs(mean / scale)))) sd = 1.0;
-      s.scaler_mean[i] = static_cast<float>(mean / scale);
+      if (!(sd > 1e-12 * std::max(1.0, std::fabs(mean)))) sd = 1.0;
+      s.scaler_mean[i] = static_cast<float>(mean);
       s.scaler_std[i] = static_cast<float>(sd);
     }
   }

@@ -68,6 +68,12 @@ std::string Preprocessor::to_json() const {
   };
   j["normalization"] = to_string(c.normalization);
   j["amplitude_scale"] = s.amplitude_scale;
+  if (c.amplitude_per_detector) {
+    json by = json::object();
+    for (const auto& [det, scale] : s.amplitude_scale_by_detector) by[std::to_string(det)] = scale;
+    j["amplitude_per_detector"] = true;
+    j["amplitude_scale_by_detector"] = by;
+  }
   j["standard_scaler"] = c.standard_scaler;
   j["scaler_mean"] = s.scaler_mean;
   j["scaler_std"] = s.scaler_std;
@@ -79,6 +85,7 @@ std::string Preprocessor::to_json() const {
   j["fields"] = {{"waveform", s.waveform_field},
                  {"energy", s.energy_field},
                  {"tp0", s.tp0_field},
+                 {"detector", s.detector_field},
                  {"targets", s.target_names},
                  {"multiclass", s.multiclass}};
   return j.dump(1);
@@ -125,6 +132,28 @@ Preprocessor Preprocessor::from_json(const std::string& text, const std::string&
                                source,
                                {Normalization::None, Normalization::MinMax, Normalization::Amplitude});
   s.amplitude_scale = field<double>(j, "amplitude_scale", source);
+  // Optional keys (files written before per-detector scales have neither).
+  c.amplitude_per_detector = j.value("amplitude_per_detector", false);
+  if (c.amplitude_per_detector) {
+    const json by = field<json>(j, "amplitude_scale_by_detector", source);
+    if (!by.is_object()) throw InputError(source + ": amplitude_scale_by_detector must be an object");
+    for (const auto& [key, value] : by.items()) {
+      std::int64_t det = 0;
+      double scale = 0.0;
+      try {
+        std::size_t used = 0;
+        det = std::stoll(key, &used);
+        if (used != key.size()) throw std::invalid_argument(key);
+        scale = value.get<double>();
+      } catch (const std::exception&) {
+        throw InputError(source + ": amplitude_scale_by_detector entry '" + key + "' is not detector: scale");
+      }
+      if (!(scale > 0.0) || !std::isfinite(scale)) {
+        throw InputError(source + ": amplitude_scale_by_detector['" + key + "'] must be > 0");
+      }
+      s.amplitude_scale_by_detector[det] = scale;
+    }
+  }
   c.standard_scaler = field<bool>(j, "standard_scaler", source);
   s.scaler_mean = field<std::vector<float>>(j, "scaler_mean", source);
   s.scaler_std = field<std::vector<float>>(j, "scaler_std", source);
@@ -138,6 +167,7 @@ Preprocessor Preprocessor::from_json(const std::string& text, const std::string&
   s.waveform_field = field<std::string>(f, "waveform", source);
   s.energy_field = field<std::string>(f, "energy", source);
   s.tp0_field = field<std::string>(f, "tp0", source);
+  s.detector_field = f.value("detector", std::string("detector"));
   s.target_names = field<std::vector<std::string>>(f, "targets", source);
   s.multiclass = field<std::string>(f, "multiclass", source);
 

@@ -13,9 +13,11 @@ void SpanReader::read(const Dataset& dataset, io::WaveformReader& reader,
                       const Preprocessor& pre, const std::size_t* rows, std::size_t n) {
   events_.resize(n);
   starts_.resize(n);
+  detectors_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     events_[i] = dataset.file_event(rows[i]);
     starts_[i] = pre.window_start_for(dataset.tp0(rows[i]));
+    detectors_[i] = dataset.detector(rows[i]);
   }
   span_ = pre.span_for(starts_.data(), n);
   if (raw_.size() < n * span_.length) raw_.resize(n * span_.length);

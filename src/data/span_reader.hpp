@@ -20,12 +20,14 @@ class SpanReader {
   std::size_t window_start(std::size_t i) const { return starts_[i]; }
   // Applies the full transform of row i into out.
   void transform(const Preprocessor& pre, std::size_t i, float* out) const {
-    pre.transform(span_row(i), span_.begin, starts_[i], out);
+    pre.transform(span_row(i), span_.begin, starts_[i], out, detectors_[i]);
   }
+  std::int64_t detector(std::size_t i) const { return detectors_[i]; }
 
  private:
   std::vector<std::size_t> events_;
   std::vector<std::size_t> starts_;
+  std::vector<std::int64_t> detectors_;
   std::vector<float> raw_;
   Preprocessor::Span span_;
 };

@@ -159,7 +159,7 @@ void fit_preprocessor(const Dataset& dataset, io::WaveformReader& reader, Prepro
     for (std::size_t i = 0; i < count; ++i) {
       pre.transform_unscaled(spans.span_row(i), spans.span_begin(), spans.window_start(i),
                              window.data());
-      fitter.add(window.data());
+      fitter.add(window.data(), spans.detector(i));
     }
   }
   fitter.finish(pre);

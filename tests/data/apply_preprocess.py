@@ -26,7 +26,7 @@ def window_start(pre, tp0):
     return min(max(start, 0), last)
 
 
-def transform(pre, record, tp0):
+def transform(pre, record, tp0, detector=None):
     w, b = pre["window"], pre["baseline"]
     n = w["length_samples"]
     s = window_start(pre, tp0)
@@ -41,7 +41,10 @@ def transform(pre, record, tp0):
         lo, hi = x.min(), x.max()
         x = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
     elif pre["normalization"] == "amplitude":
-        x = x / np.float32(pre["amplitude_scale"])
+        scale = pre["amplitude_scale"]
+        if pre.get("amplitude_per_detector") and detector is not None:
+            scale = pre["amplitude_scale_by_detector"].get(str(int(detector)), scale)
+        x = x / np.float32(scale)
     if pre["standard_scaler"]:
         x = (x - np.asarray(pre["scaler_mean"], np.float32)) / np.asarray(pre["scaler_std"], np.float32)
     return x.astype(np.float32)
@@ -57,7 +60,10 @@ def main():
     with h5py.File(path, "r") as f:
         wf = f[fields["waveform"]]
         tp0 = np.asarray(f[fields["tp0"]], dtype=np.float64) if fields["tp0"] in f else None
-        out = np.stack([transform(pre, wf[e], None if tp0 is None else tp0[e]) for e in events])
+        det_field = fields.get("detector", "detector")
+        det = np.asarray(f[det_field]) if det_field in f else None
+        out = np.stack([transform(pre, wf[e], None if tp0 is None else tp0[e], None if det is None else det[e])
+                        for e in events])
     out.astype("<f4").tofile(out_path)
 
 

@@ -290,3 +290,64 @@ standard_scaler = true
   auto bad = wl::core::Config::parse("[preprocess]\nnormalization = \"minmux\"\n");
   EXPECT_THROW(preprocess_config_from(bad), InputError);
 }
+
+TEST(Preprocess, AmplitudePerDetectorEqualisesGains) {
+  PreprocessConfig c;
+  c.normalization = Normalization::Amplitude;
+  c.amplitude_per_detector = true;
+  c.baseline = BaselineMode::Window;
+  c.window_start_ns = 0;
+  c.window_length_ns = 1000;
+  c.baseline_length_ns = 200;
+  Preprocessor pre(c, 10.0, 100);
+  // The same two energies (heights 1 and 3) seen by detector 7 (gain 100) and 9 (gain 130).
+  auto pulse = [](float baseline, float height) {
+    std::vector<float> r(100, baseline);
+    for (std::size_t i = 50; i < 100; ++i) r[i] += height;
+    return r;
+  };
+  const std::vector<std::pair<std::int64_t, std::vector<float>>> events = {
+      {7, pulse(20, 100)}, {7, pulse(20, 300)}, {9, pulse(-5, 130)}, {9, pulse(-5, 390)}};
+  Preprocessor::Fitter fitter(pre);
+  std::vector<float> w(100);
+  for (const auto& [det, rec] : events) {
+    pre.transform_unscaled(rec.data(), 0, 0, w.data());
+    fitter.add(w.data(), det);
+  }
+  fitter.finish(pre);
+  EXPECT_DOUBLE_EQ(pre.amplitude_scale_for(7), 200.0);
+  EXPECT_DOUBLE_EQ(pre.amplitude_scale_for(9), 260.0);
+  EXPECT_DOUBLE_EQ(pre.amplitude_scale_for(4), 230.0);  // unseen detector: the global mean
+  // The same energy gives the same scaled height on both detectors.
+  std::vector<float> a(100), b(100);
+  pre.transform(events[1].second.data(), 0, 0, a.data(), 7);
+  pre.transform(events[3].second.data(), 0, 0, b.data(), 9);
+  EXPECT_FLOAT_EQ(a[99], 1.5f);
+  EXPECT_FLOAT_EQ(b[99], 1.5f);
+  // ... and the scales survive preprocess.json.
+  const auto back = Preprocessor::from_json(pre.to_json());
+  EXPECT_TRUE(back.state().config.amplitude_per_detector);
+  EXPECT_DOUBLE_EQ(back.amplitude_scale_for(9), 260.0);
+  EXPECT_DOUBLE_EQ(back.amplitude_scale_for(4), 230.0);
+  // Without the option every detector shares one scale.
+  PreprocessConfig g = c;
+  g.amplitude_per_detector = false;
+  Preprocessor global(g, 10.0, 100);
+  Preprocessor::Fitter gf(global);
+  for (const auto& [det, rec] : events) {
+    global.transform_unscaled(rec.data(), 0, 0, w.data());
+    gf.add(w.data(), det);
+  }
+  gf.finish(global);
+  EXPECT_DOUBLE_EQ(global.amplitude_scale_for(9), 230.0);
+}
+
+TEST(Preprocess, AmplitudePerDetectorNeedsAmplitudeNormalisation) {
+  auto bad = wl::core::Config::parse("[preprocess]\nnormalization = \"minmax\"\namplitude_per_detector = true\n");
+  try {
+    preprocess_config_from(bad);
+    FAIL() << "accepted amplitude_per_detector with min-max";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("amplitude_per_detector"), std::string::npos) << e.what();
+  }
+}

@@ -30,6 +30,7 @@ void compare_with_python(const PreprocessConfig& config, const std::string& name
   Preprocessor pre(config, ds.sample_period_ns(), ds.record_length_samples());
   pre.mutable_state().waveform_field = "raw_waveform";
   pre.mutable_state().tp0_field = "tp0";
+  pre.mutable_state().detector_field = "detector";
   std::vector<std::size_t> train;
   for (std::size_t r = 0; r < 40; ++r) train.push_back(r);
   fit_preprocessor(ds, ds.reader(), pre, train);
@@ -74,4 +75,15 @@ TEST(PythonInterop, Tp0PretriggerAmplitudeAndScaler) {
   c.normalization = Normalization::Amplitude;
   c.standard_scaler = true;
   compare_with_python(c, "tp0");
+}
+
+TEST(PythonInterop, AmplitudePerDetectorAndScaler) {
+  PreprocessConfig c;
+  c.baseline = BaselineMode::Pretrigger;
+  c.pretrigger_start_ns = 0;
+  c.pretrigger_length_ns = 3000;
+  c.normalization = Normalization::Amplitude;
+  c.amplitude_per_detector = true;
+  c.standard_scaler = true;
+  compare_with_python(c, "per-detector");
 }

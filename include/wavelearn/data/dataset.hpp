@@ -69,6 +69,8 @@ class Dataset {
   const std::vector<std::size_t>& file_events() const { return file_events_; }
   std::int64_t event_id(std::size_t row) const { return event_ids_[row]; }
   double tp0(std::size_t row) const { return tp0_[row]; }
+  // Detector number (0 when the file has no detector field).
+  std::int64_t detector(std::size_t row) const { return detector_[row]; }
   const float* targets(std::size_t row) const { return targets_.data() + row * n_targets(); }
   const std::vector<float>& all_targets() const { return targets_; }
 
@@ -86,6 +88,7 @@ class Dataset {
   std::vector<std::size_t> file_events_;
   std::vector<std::int64_t> event_ids_;
   std::vector<double> tp0_;
+  std::vector<std::int64_t> detector_;
   std::vector<std::string> target_names_;
   std::vector<float> targets_;
   std::size_t n_classes_ = 0;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ enum class WindowMode { Fixed, Tp0 };
 // pre-trigger region of the record.
 enum class BaselineMode { None, Window, Pretrigger };
 // Per-waveform scaling: none; min-max to [0, 1] (lectures; removes the amplitude);
-// amplitude: baseline-subtracted and divided by one global scale fitted on training data.
+// amplitude: baseline-subtracted and divided by one global scale fitted on training data
+// (or one per detector, amplitude_per_detector, when the detectors' gains differ).
 enum class Normalization { None, MinMax, Amplitude };
 
 struct PreprocessConfig {
@@ -36,6 +38,9 @@ struct PreprocessConfig {
   double pretrigger_length_ns = 4000.0;
   Normalization normalization = Normalization::MinMax;
   bool standard_scaler = false;  // per-sample-index mean 0 / std 1, fitted on training only
+  // Normalization::Amplitude: one scale per detector (the mean pulse height of its training
+  // events), so a waveform's scaled height means the same energy on every detector.
+  bool amplitude_per_detector = false;
   // Targets (besides the energy field and names containing "energy") whose value depends on
   // the pulse amplitude: these refuse min-max normalisation.
   std::vector<std::string> amplitude_targets;
@@ -43,7 +48,7 @@ struct PreprocessConfig {
 
 // Reads section [preprocess] (window, window_start_ns, window_length_ns, tp0_offset_ns,
 // baseline, baseline_length_ns, pretrigger_start_ns, pretrigger_length_ns, normalization,
-// standard_scaler, amplitude_targets). Unknown enum values -> InputError naming the key.
+// standard_scaler, amplitude_per_detector, amplitude_targets). Unknown enum values -> InputError naming the key.
 PreprocessConfig preprocess_config_from(const core::Config& config);
 
 const char* to_string(WindowMode mode);
@@ -71,13 +76,16 @@ struct PreprocessState {
   std::size_t pretrigger_length_samples = 0;
   bool fitted = false;
   double amplitude_scale = 1.0;       // Normalization::Amplitude (ADC)
+  // amplitude_per_detector: detector -> scale (ADC); a detector without training events
+  // uses amplitude_scale, the mean over all of them.
+  std::map<std::int64_t, double> amplitude_scale_by_detector;
   std::vector<float> scaler_mean;     // standard_scaler: one per window sample
   std::vector<float> scaler_std;
   std::size_t fit_events = 0;
   // Selection and field names, so prediction reads the same thing.
   double energy_threshold_kev = 0.0;
   bool has_energy_threshold = false;
-  std::string waveform_field, energy_field, tp0_field;
+  std::string waveform_field, energy_field, tp0_field, detector_field;
   std::vector<std::string> target_names;
   std::string multiclass = "none";  // Multiclass mode of the "psd_class" target
 };
@@ -111,8 +119,11 @@ class Preprocessor {
   // Extracts the window of one event from its raw span row (starting at span_begin) into
   // out (window_length_samples floats) and applies baseline, normalisation and scaler.
   // Allocates nothing.
+  // `detector` selects the amplitude scale under amplitude_per_detector.
   void transform(const float* span_row, std::size_t span_begin, std::size_t window_start,
-                 float* out) const;
+                 float* out, std::int64_t detector = 0) const;
+  // The amplitude scale applied to an event of `detector` (1 without amplitude scaling).
+  double amplitude_scale_for(std::int64_t detector) const;
   // Same, stopping before the standard scaler and the amplitude scale (what fit() sees).
   void transform_unscaled(const float* span_row, std::size_t span_begin,
                           std::size_t window_start, float* out) const;
@@ -121,14 +132,18 @@ class Preprocessor {
   class Fitter {
    public:
     explicit Fitter(const Preprocessor& pre);
-    void add(const float* unscaled_window);  // window_length_samples floats
+    void add(const float* unscaled_window, std::int64_t detector = 0);  // window_length_samples floats
     void finish(Preprocessor& pre) const;    // throws InputError if nothing was added
    private:
     std::size_t length_ = 0;
     std::size_t n_ = 0;
     double peak_sum_ = 0.0;
-    std::vector<double> sum_, sum_sq_;
+    std::map<std::int64_t, std::pair<double, std::size_t>> detector_peaks_;  // sum, count
+    // Scaler sums per scale group (the detector under amplitude_per_detector, else one group
+    // 0): each group is divided by its own amplitude scale when the statistics are formed.
+    std::map<std::int64_t, std::pair<std::vector<double>, std::vector<double>>> sums_;
     bool want_scaler_;
+    bool per_detector_;
   };
 
   std::string to_json() const;
