@@ -118,13 +118,7 @@ Dataset::Dataset(const DatasetConfig& config) : config_(config) {
   detector_.assign(n, 0);
   if (!fields.detector.empty() && reader_->has_field(fields.detector)) {
     const auto det = pick(fields.detector);
-    for (std::size_t r = 0; r < n; ++r) {
-      if (!std::isfinite(det[r])) {
-        throw InputError(file + ": dataset '" + fields.detector + "' event " + std::to_string(file_events_[r]) +
-                         " is not a detector number");
-      }
-      detector_[r] = std::llround(det[r]);
-    }
+    for (std::size_t r = 0; r < n; ++r) detector_[r] = io::detector_number(det[r], file, fields.detector, file_events_[r]);
   }
   if (!fields.tp0.empty() && reader_->has_field(fields.tp0)) {
     tp0_ = pick(fields.tp0);

@@ -298,19 +298,18 @@ void Preprocessor::Fitter::add(const float* w, std::int64_t detector) {
   float peak = 0.0f;
   for (std::size_t i = 0; i < length_; ++i) peak = std::max(peak, std::fabs(w[i]));
   peak_sum_ += peak;
-  auto& d = detector_peaks_[detector];
-  d.first += peak;
-  ++d.second;
+  Group& g = groups_[per_detector_ ? detector : 0];
+  g.peak_sum += peak;
+  ++g.n;
   if (!want_scaler_) return;
-  auto& [sum, sum_sq] = sums_[per_detector_ ? detector : 0];
-  if (sum.empty()) {
-    sum.assign(length_, 0.0);
-    sum_sq.assign(length_, 0.0);
+  if (g.sum.empty()) {
+    g.sum.assign(length_, 0.0);
+    g.sum_sq.assign(length_, 0.0);
   }
   for (std::size_t i = 0; i < length_; ++i) {
     const double x = w[i];
-    sum[i] += x;
-    sum_sq[i] += x * x;
+    g.sum[i] += x;
+    g.sum_sq[i] += x * x;
   }
 }
 
@@ -327,9 +326,9 @@ void Preprocessor::Fitter::finish(Preprocessor& pre) const {
     }
     s.amplitude_scale = scale;
     s.amplitude_scale_by_detector.clear();
-    if (s.config.amplitude_per_detector) {
-      for (const auto& [det, sum_count] : detector_peaks_) {
-        const double d_scale = sum_count.first / static_cast<double>(sum_count.second);
+    if (per_detector_) {
+      for (const auto& [det, g] : groups_) {
+        const double d_scale = g.peak_sum / static_cast<double>(g.n);
         if (d_scale > 0.0 && std::isfinite(d_scale)) s.amplitude_scale_by_detector[det] = d_scale;
       }
     }
@@ -340,11 +339,11 @@ void Preprocessor::Fitter::finish(Preprocessor& pre) const {
     s.scaler_mean.resize(length_);
     s.scaler_std.resize(length_);
     std::vector<double> m1(length_, 0.0), m2(length_, 0.0);
-    for (const auto& [group, sums] : sums_) {
-      const double g = per_detector_ ? pre.amplitude_scale_for(group) : scale;
+    for (const auto& [key, g] : groups_) {
+      const double k = per_detector_ ? pre.amplitude_scale_for(key) : scale;
       for (std::size_t i = 0; i < length_; ++i) {
-        m1[i] += sums.first[i] / g;
-        m2[i] += sums.second[i] / (g * g);
+        m1[i] += g.sum[i] / k;
+        m2[i] += g.sum_sq[i] / (k * k);
       }
     }
     for (std::size_t i = 0; i < length_; ++i) {

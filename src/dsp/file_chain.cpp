@@ -116,12 +116,7 @@ FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOpt
   const std::string& det_field = reader.fields().detector;
   if (!det_field.empty() && result.table.has(det_field)) {
     const auto& d = result.table.column(det_field);
-    for (std::size_t i = 0; i < n_events; ++i) {
-      if (!std::isfinite(d[i]))
-        throw core::InputError(reader.path() + ": dataset '" + det_field + "' event " + std::to_string(i) +
-                               " is not a detector number");
-      detector[i] = std::llround(d[i]);
-    }
+    for (std::size_t i = 0; i < n_events; ++i) detector[i] = io::detector_number(d[i], reader.path(), det_field, i);
   } else if (!result.table.has("detector")) {
     // Per-detector consumers (calibrate, cuts) need the column: one detector, number 0.
     result.table.add("detector", std::vector<double>(n_events, 0.0));

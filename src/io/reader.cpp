@@ -102,6 +102,14 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
   return selected;
 }
 
+std::int64_t detector_number(double value, const std::string& path, const std::string& field,
+                             std::size_t event) {
+  if (!std::isfinite(value)) {
+    throw InputError(path + ": dataset '" + field + "' event " + std::to_string(event) + " is not a detector number");
+  }
+  return std::llround(value);
+}
+
 const float* WaveformReader::view_rows(std::size_t, std::size_t, std::size_t* viewed) {
   *viewed = 0;
   return nullptr;

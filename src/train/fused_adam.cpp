@@ -40,8 +40,8 @@ struct Coefficients {
 // One pass: read g, m, v, w once, write m, v, w once. Cloned for AVX-512 and AVX2 (picked at
 // load time) since the portable build targets SSE2. This file is built with -O3 and
 // -fno-math-errno (src/train/CMakeLists.txt): sqrt's inputs are >= 0, and without errno
-// the loop has no branch and vectorises. sqrt and divide vectorise
-// exactly, so every clone computes the same floats.
+// the loop has no branch and vectorises. sqrt and divide vectorise exactly, so every clone
+// computes the same floats.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void adam_update(
     float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v, int64_t n,
     Coefficients c) {

@@ -133,7 +133,7 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
     data::BatchLoader all_val(data.dataset, data.split.validation, data.preprocessor, lo);
     LoaderSource src(all_val);
     ev = trainer.evaluate(src);
-    s.inference_samples_per_s = ev.seconds > 0 ? static_cast<double>(ev.n) / ev.seconds : 0.0;
+    s.inference_samples_per_s = ev.seconds > 0 ? static_cast<double>(ev.scores.size(0)) / ev.seconds : 0.0;
     s.val_loss = ev.loss;
     s.val_metric = ev.metric;
     std::vector<double> ids, rows;

@@ -121,7 +121,6 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
   }
   Evaluation ev;
   ev.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  ev.n = n;
   model_.train(was_training);
   ev.loss = n && !targets.empty() ? sum / static_cast<double>(n) : std::nan("");
   ev.scores = scores.empty() ? torch::empty({0, static_cast<int64_t>(head_.score_names().size())})

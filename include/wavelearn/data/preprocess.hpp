@@ -138,10 +138,14 @@ class Preprocessor {
     std::size_t length_ = 0;
     std::size_t n_ = 0;
     double peak_sum_ = 0.0;
-    std::map<std::int64_t, std::pair<double, std::size_t>> detector_peaks_;  // sum, count
-    // Scaler sums per scale group (the detector under amplitude_per_detector, else one group
-    // 0): each group is divided by its own amplitude scale when the statistics are formed.
-    std::map<std::int64_t, std::pair<std::vector<double>, std::vector<double>>> sums_;
+    // Sums per scale group: the detector under amplitude_per_detector, else one group 0.
+    // Each group's scaler sums are divided by its own amplitude scale at finish().
+    struct Group {
+      double peak_sum = 0.0;
+      std::size_t n = 0;
+      std::vector<double> sum, sum_sq;  // standard_scaler only
+    };
+    std::map<std::int64_t, Group> groups_;
     bool want_scaler_;
     bool per_detector_;
   };

@@ -4,6 +4,7 @@
 // chunked hyperslabs of only the requested window, converted to float32, so memory is
 // bounded by the chunk, never by N. No libtorch here.
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
@@ -89,6 +90,11 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
 // the order given), reading contiguous runs chunk by chunk: memory stays O(chunk).
 void read_events(WaveformReader& reader, const std::vector<std::size_t>& events,
                  std::size_t sample_begin, std::size_t n, float* out);
+
+// A detector field's value as a detector number (rounded); InputError naming the file, the
+// dataset and the event when it is not finite.
+std::int64_t detector_number(double value, const std::string& path, const std::string& field,
+                             std::size_t event);
 
 const char* format_name(Format format);
 // Inverse of format_name ("auto", "mjd", "lh5", "generic"); InputError naming `option`

@@ -82,7 +82,6 @@ struct Evaluation {
   torch::Tensor scores;  // (n, n_scores)
   torch::Tensor targets; // (n, n_targets)
   torch::Tensor rows;    // (n,) int64 dataset rows
-  std::size_t n = 0;     // events scored
   double seconds = 0.0;  // loader + forward + loss over all batches (the inference time)
 };
 
