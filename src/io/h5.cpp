@@ -156,6 +156,21 @@ std::string dtype_name(hid_t type) {
   }
 }
 
+namespace {
+
+// HDF5's two-call name pattern: get(nullptr, 0) gives the length, then the name itself.
+// false (name untouched) when the length call fails.
+template <class Get>
+bool name_by_call(Get get, std::string* name) {
+  const ssize_t len = get(nullptr, 0);
+  if (len < 0) return false;
+  name->assign(static_cast<std::size_t>(len), '\0');
+  get(name->data(), name->size() + 1);
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> children(hid_t group) {
   std::vector<std::string> names;
   H5G_info_t info;
@@ -165,12 +180,12 @@ std::vector<std::string> children(hid_t group) {
   if (info.nlinks > 0 && H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, 0, nullptr, 0, H5P_DEFAULT) < 0) {
     index = H5_INDEX_NAME;
   }
+  std::string name;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (len < 0) continue;
-    std::string name(static_cast<std::size_t>(len), '\0');
-    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
-    names.push_back(name);
+    if (name_by_call([&](char* buf, std::size_t size) {
+          return H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, buf, size, H5P_DEFAULT);
+        }, &name))
+      names.push_back(name);
   }
   return names;
 }
@@ -231,12 +246,12 @@ std::vector<std::string> attribute_names(hid_t obj) {
   std::vector<std::string> names;
   H5O_info_t info;
   if (H5Oget_info(obj, &info) < 0) return names;
+  std::string name;
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    const ssize_t len = H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (len < 0) continue;
-    std::string name(static_cast<std::size_t>(len), '\0');
-    H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
-    names.push_back(name);
+    if (name_by_call([&](char* buf, std::size_t size) {
+          return H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, buf, size, H5P_DEFAULT);
+        }, &name))
+      names.push_back(name);
   }
   return names;
 }
