@@ -4,7 +4,6 @@
 // as JSON (re-applicable with --apply). Optionally writes per-event energies and labels.
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -18,6 +17,7 @@
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/physics_constants.hpp"
 #include "wavelearn/dsp/analysis.hpp"
+#include "wavelearn/dsp/features.hpp"
 #include "wavelearn/io/table.hpp"
 
 namespace {
@@ -36,36 +36,26 @@ struct Options {
   std::string high_avse = "fixed";
 };
 
-// The columns the analysis needs, read into Features rows (other fields stay NaN).
+// The feature columns the analysis needs, read by name through the feature schema into
+// blank rows (every other parameter NaN).
 void read_features(const std::string& path, std::vector<dsp::Features>& rows, std::vector<int32_t>& detector) {
-  const std::vector<std::string> cols = {"energy_trap_adc", "avse_raw", "drift_time_ns", "dcr_raw",
-                                         "lq_raw",          "quality",  "detector"};
+  const std::vector<std::string> features = {"energy_trap_adc", "avse_raw", "drift_time_ns", "dcr_raw", "lq_raw",
+                                             "quality"};
+  std::vector<std::string> cols = features;
+  cols.push_back("detector");
   const wl::io::Table t = wl::io::read_table_h5(path, cols);
   const std::size_t n = t.n_rows();
   if (n == 0) throw InputError(path + ": the feature table has no rows");
-  const auto& e = t.column("energy_trap_adc");
-  const auto& a = t.column("avse_raw");
-  const auto& dt = t.column("drift_time_ns");
-  const auto& dcr = t.column("dcr_raw");
-  const auto& lq = t.column("lq_raw");
-  const auto& q = t.column("quality");
+  rows.assign(n, dsp::blank_features());
+  for (const auto& name : features) {
+    // A quality that is not a non-negative integer marks the row bad (FeatureColumn::set).
+    const dsp::FeatureColumn& c = dsp::feature_column(name);
+    const auto& v = t.column(name);
+    for (std::size_t i = 0; i < n; ++i) c.set(rows[i], v[i]);
+  }
   const auto& det = t.column("detector");
-  // Fields the table does not give stay NaN (the float fields lead the struct: features.cpp).
-  dsp::Features blank{};
-  float nans[22];
-  for (float& v : nans) v = std::nanf("");
-  static_assert(sizeof(nans) <= sizeof(dsp::Features), "Features holds 22 floats before quality");
-  std::memcpy(&blank, nans, sizeof(nans));
-  rows.assign(n, blank);
   detector.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    dsp::Features& f = rows[i];
-    f.energy_trap_adc = static_cast<float>(e[i]);
-    f.avse_raw = static_cast<float>(a[i]);
-    f.drift_time_ns = static_cast<float>(dt[i]);
-    f.dcr_raw = static_cast<float>(dcr[i]);
-    f.lq_raw = static_cast<float>(lq[i]);
-    f.quality = std::isfinite(q[i]) && q[i] >= 0.0 ? static_cast<uint32_t>(q[i]) : dsp::kNonFinite;
     if (!std::isfinite(det[i]) || det[i] != std::floor(det[i]))
       throw InputError(path + ": dataset 'detector' row " + std::to_string(i) + " is not an integer");
     detector[i] = static_cast<int32_t>(det[i]);

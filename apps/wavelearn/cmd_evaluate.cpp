@@ -1,23 +1,23 @@
-// `wavelearn evaluate`: every metric of a trained run on a data file, and its report
-// (plots/, report.html, MODEL_CARD.md, metrics.json).
+// `wavelearn evaluate`: every metric of a trained run (any family) on a data file, and its
+// report (plots/, report.html, MODEL_CARD.md, metrics.json, predictions.h5).
 #include <cstdio>
 #include <string>
 
 #include "command.hpp"
-#include "wavelearn/train/evaluate.hpp"
+#include "wavelearn/run/evaluate.hpp"
 
 namespace {
 
 void setup(CLI::App& parent) {
-  auto o = std::make_shared<wl::train::EvaluateOptions>();
+  auto o = std::make_shared<wl::run::EvaluateOptions>();
   auto run = std::make_shared<std::string>();
   auto data = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto* cmd = parent.add_subcommand("evaluate", "evaluate a trained run on a data file and write its report");
   cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required();
   cmd->add_option("--data", *data,
-                  "waveform file (default: the run's training file; there the run's "
-                  "validation/test events are used)");
+                  "waveform file or feature table (default: the run's training file; there its held-out "
+                  "test events are used)");
   cmd->add_option("-o,--out", *out, "report directory (default: the run directory)");
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(CLI::PositiveNumber);
   cmd->add_option("--max-train-events", o->max_train_events,
@@ -30,8 +30,8 @@ void setup(CLI::App& parent) {
     o->out = *out;
     o->quiet = wl::app::global_options().quiet;
     o->threads = wl::app::global_options().threads;
-    const auto s = wl::train::evaluate_run(*run, *data, *o);
-    std::fputs(wl::train::format_evaluation(s).c_str(), stdout);
+    const auto s = wl::run::evaluate_run(*run, *data, *o);
+    std::fputs(wl::run::format_evaluation(s).c_str(), stdout);
   });
 }
 

@@ -1,6 +1,6 @@
-// `wavelearn train`: a preset (or any TOML config) plus --set overrides -> a run directory.
-#include <ATen/Parallel.h>
-
+// `wavelearn train`: a preset (or any TOML config) plus --set overrides -> a run directory,
+// for every model family (neural networks on waveforms; BDT, SVM, logistic regression on
+// a DSP feature table), evaluated on its held-out test events at the end.
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,9 +9,7 @@
 #include "command.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
-#include "wavelearn/tabular/run.hpp"
-#include "wavelearn/train/interrupt.hpp"
-#include "wavelearn/train/run.hpp"
+#include "wavelearn/run/train.hpp"
 
 namespace {
 
@@ -33,37 +31,23 @@ void run(const TrainArgs& a) {
   }
   auto config = wl::core::Config::load(config_path);
   config.set_all(a.sets);
-  // Classical models (BDT, SVM, logistic regression) train on a DSP feature table.
-  const std::string type = config.has("model.type") ? config.get<std::string>("model.type") : "";
-  if (type == "bdt" || type == "svm" || type == "logistic") {
-    if (a.data.empty())
-      throw wl::core::InputError("train: model.type = \"" + type +
-                                 "\" needs --data FEATURES.h5 (from `wavelearn dsp FILE --out FEATURES.h5`)");
-    if (a.resume)
-      throw wl::core::InputError("train: --resume applies to neural networks; model.type = \"" + type +
-                                 "\" trains in one pass");
-    wl::tabular::RunOptions to;
-    to.threads = wl::app::global_options().threads;
-    to.quiet = wl::app::global_options().quiet;
-    wl::tabular::train_run(config, a.data, a.out, a.force, to);
-    return;
-  }
-  // Set verbatim: a path is not TOML (quotes and backslashes must survive).
-  if (!a.data.empty()) config.set_string("data.file", a.data, "--data");
-  wl::train::RunOptions o;
+  wl::run::TrainOptions o;
   o.out = a.out;
+  o.data = a.data;
   o.force = a.force;
   o.resume = a.resume;
   o.quiet = wl::app::global_options().quiet;
   o.threads = wl::app::global_options().threads;
-  wl::train::install_interrupt_handler();
-  const auto summary = wl::train::run_training(config, o);
-  std::fputs(wl::train::format_summary(summary).c_str(), stdout);
+  const auto r = wl::run::train_run(std::move(config), o);
+  std::fputs(r.summary.c_str(), stdout);
+  if (r.evaluated) std::fputs(wl::run::format_evaluation(r.evaluation).c_str(), stdout);
 }
 
 void setup(CLI::App& parent) {
   auto args = std::make_shared<TrainArgs>();
-  auto* cmd = parent.add_subcommand("train", "train a model (neural network on waveforms, or BDT/SVM/logistic on DSP features); writes a run directory");
+  auto* cmd = parent.add_subcommand(
+      "train", "train a model (neural network on waveforms, or BDT/SVM/logistic on DSP features); writes a run "
+               "directory and evaluates it on its held-out test events");
   cmd->add_option("-c,--config", args->config, "TOML config or preset (configs/*.toml)");
   cmd->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
   cmd->add_option("--data", args->data, "waveform file (sets data.file), or a feature table for bdt/svm/logistic");

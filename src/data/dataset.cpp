@@ -83,100 +83,117 @@ DatasetConfig dataset_config_from(const core::Config& config) {
   return c;
 }
 
+namespace {
+
+// Rows of the file the dataset keeps: energy above the threshold (or all), at most max_events.
+std::vector<std::size_t> selected_events(io::WaveformReader& reader, const DatasetConfig& c) {
+  std::vector<std::size_t> rows;
+  if (c.has_threshold) {
+    rows = io::select_by_energy(reader, c.energy_threshold_kev);
+  } else {
+    rows.resize(reader.n_events());
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  }
+  if (c.max_events > 0 && rows.size() > c.max_events) rows.resize(c.max_events);
+  if (rows.empty()) throw InputError(c.path + ": no events selected");
+  return rows;
+}
+
+// A scalar column read whole once and picked at the selected events.
+std::vector<double> pick(io::WaveformReader& reader, const std::string& name, const std::vector<std::size_t>& rows) {
+  const auto column = reader.read_scalar(name);
+  std::vector<double> out(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) out[r] = column[rows[r]];
+  return out;
+}
+
+// The class code of each event from the PSD labels (see Multiclass).
+std::vector<float> class_codes(const std::vector<std::vector<double>>& labels, Multiclass mode, std::size_t n) {
+  std::vector<float> column(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    std::size_t code = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const bool fails = !(labels[i][r] > 0.5);
+      if (mode == Multiclass::Bits) {
+        code |= static_cast<std::size_t>(fails) << i;
+      } else if (fails) {
+        code = i + 1;
+        break;
+      }
+    }
+    column[r] = static_cast<float>(code);
+  }
+  return column;
+}
+
+}  // namespace
+
 Dataset::Dataset(const DatasetConfig& config) : config_(config) {
   reader_ = io::open_reader(config_.path, config_.open);
+  file_events_ = selected_events(*reader_, config_);
+  read_event_scalars();
+  std::vector<std::vector<float>> columns = read_target_columns();
+  if (config_.multiclass != Multiclass::None) columns.push_back(read_class_column());
+  const std::size_t n = file_events_.size(), t = columns.size();
+  targets_.resize(n * t);
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t j = 0; j < t; ++j) targets_[r * t + j] = columns[j][r];
+}
+
+void Dataset::read_event_scalars() {
   const auto& fields = reader_->fields();
-  const std::string& file = config_.path;
-
-  if (config_.has_threshold) {
-    file_events_ = io::select_by_energy(*reader_, config_.energy_threshold_kev);
-  } else {
-    file_events_.resize(reader_->n_events());
-    for (std::size_t i = 0; i < file_events_.size(); ++i) file_events_[i] = i;
-  }
-  if (config_.max_events > 0 && file_events_.size() > config_.max_events) {
-    file_events_.resize(config_.max_events);
-  }
-  if (file_events_.empty()) throw InputError(file + ": no events selected");
   const std::size_t n = file_events_.size();
-
-  // Columns are read whole once and picked at the selected events.
-  auto pick = [&](const std::string& name) {
-    const auto column = reader_->read_scalar(name);
-    std::vector<double> out(n);
-    for (std::size_t r = 0; r < n; ++r) out[r] = column[file_events_[r]];
-    return out;
-  };
-
   event_ids_.resize(n);
   if (!fields.id.empty() && reader_->has_field(fields.id)) {
-    const auto ids = pick(fields.id);
+    const auto ids = pick(*reader_, fields.id, file_events_);
     for (std::size_t r = 0; r < n; ++r) event_ids_[r] = static_cast<std::int64_t>(ids[r]);
   } else {
     for (std::size_t r = 0; r < n; ++r) event_ids_[r] = static_cast<std::int64_t>(file_events_[r]);
   }
   detector_.assign(n, 0);
   if (!fields.detector.empty() && reader_->has_field(fields.detector)) {
-    const auto det = pick(fields.detector);
-    for (std::size_t r = 0; r < n; ++r) detector_[r] = io::detector_number(det[r], file, fields.detector, file_events_[r]);
+    const auto det = pick(*reader_, fields.detector, file_events_);
+    for (std::size_t r = 0; r < n; ++r)
+      detector_[r] = io::detector_number(det[r], config_.path, fields.detector, file_events_[r]);
   }
   if (!fields.tp0.empty() && reader_->has_field(fields.tp0)) {
-    tp0_ = pick(fields.tp0);
+    tp0_ = pick(*reader_, fields.tp0, file_events_);
   } else {
     tp0_.assign(n, std::numeric_limits<double>::quiet_NaN());
   }
+}
 
+std::vector<std::vector<float>> Dataset::read_target_columns() {
+  const auto& fields = reader_->fields();
   std::vector<std::vector<float>> columns;
   for (const auto& requested : config_.targets) {
     const std::string name = requested == "energy" ? fields.energy : requested;
-    if (name.empty() || !reader_->has_field(name)) {
-      throw InputError(file + ": target field '" + requested + "' not found (fields: " +
+    if (name.empty() || !reader_->has_field(name))
+      throw InputError(config_.path + ": target field '" + requested + "' not found (fields: " +
                        field_list(*reader_) + ")");
-    }
-    const auto values = pick(name);
-    std::vector<float> column(n);
+    const auto values = pick(*reader_, name, file_events_);
+    std::vector<float> column(values.size());
     const bool label = is_label_field(fields, name);
-    for (std::size_t r = 0; r < n; ++r) {
+    for (std::size_t r = 0; r < values.size(); ++r)
       column[r] = label ? (values[r] > 0.5 ? 1.0f : 0.0f) : static_cast<float>(values[r]);
-    }
     target_names_.push_back(name);
     columns.push_back(std::move(column));
   }
+  return columns;
+}
 
-  if (config_.multiclass != Multiclass::None) {
-    if (fields.labels.empty()) throw InputError(file + ": data.multiclass needs label fields");
-    std::vector<std::vector<double>> labels;
-    for (const auto& name : fields.labels) {
-      if (!reader_->has_field(name)) {
-        throw InputError(file + ": data.multiclass needs label field '" + name + "'");
-      }
-      labels.push_back(pick(name));
-    }
-    const std::size_t k = labels.size();
-    n_classes_ = config_.multiclass == Multiclass::FirstFail ? k + 1 : (std::size_t{1} << k);
-    std::vector<float> column(n);
-    for (std::size_t r = 0; r < n; ++r) {
-      std::size_t code = 0;
-      for (std::size_t i = 0; i < k; ++i) {
-        const bool fails = !(labels[i][r] > 0.5);
-        if (config_.multiclass == Multiclass::Bits) {
-          code |= static_cast<std::size_t>(fails) << i;
-        } else if (fails) {
-          code = i + 1;
-          break;
-        }
-      }
-      column[r] = static_cast<float>(code);
-    }
-    target_names_.push_back("psd_class");
-    columns.push_back(std::move(column));
+std::vector<float> Dataset::read_class_column() {
+  const auto& fields = reader_->fields();
+  if (fields.labels.empty()) throw InputError(config_.path + ": data.multiclass needs label fields");
+  std::vector<std::vector<double>> labels;
+  for (const auto& name : fields.labels) {
+    if (!reader_->has_field(name)) throw InputError(config_.path + ": data.multiclass needs label field '" + name + "'");
+    labels.push_back(pick(*reader_, name, file_events_));
   }
-
-  const std::size_t t = columns.size();
-  targets_.resize(n * t);
-  for (std::size_t r = 0; r < n; ++r) {
-    for (std::size_t j = 0; j < t; ++j) targets_[r * t + j] = columns[j][r];
-  }
+  const std::size_t k = labels.size();
+  n_classes_ = config_.multiclass == Multiclass::FirstFail ? k + 1 : (std::size_t{1} << k);
+  target_names_.push_back("psd_class");
+  return class_codes(labels, config_.multiclass, file_events_.size());
 }
 
 Dataset::~Dataset() = default;

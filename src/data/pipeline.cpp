@@ -109,8 +109,15 @@ PredictionData prepare_prediction_data(const std::string& path,
                                        const std::filesystem::path& preprocess_json,
                                        std::size_t batch_size, bool apply_threshold,
                                        bool with_targets) {
+  return prepare_prediction_data(path, Preprocessor::load(preprocess_json), preprocess_json.string(),
+                                 batch_size, apply_threshold, with_targets);
+}
+
+PredictionData prepare_prediction_data(const std::string& path, Preprocessor preprocessor,
+                                       const std::string& preprocess_json, std::size_t batch_size,
+                                       bool apply_threshold, bool with_targets) {
   PredictionData out;
-  auto pre = std::make_shared<Preprocessor>(Preprocessor::load(preprocess_json));
+  auto pre = std::make_shared<Preprocessor>(std::move(preprocessor));
   const PreprocessState& saved = pre->state();
 
   DatasetConfig dcfg;
@@ -167,7 +174,7 @@ PredictionData prepare_prediction_data(const std::string& path,
        state.pretrigger_start_samples + state.pretrigger_length_samples <= record);
   if (!fits) {
     throw InputError(path + ": records of " + std::to_string(record) +
-                     " samples are too short for the trained window (" + preprocess_json.string() +
+                     " samples are too short for the trained window (" + preprocess_json +
                      ")");
   }
   state.record_length_samples = record;

@@ -91,25 +91,25 @@ std::string Preprocessor::to_json() const {
   return j.dump(1);
 }
 
-Preprocessor Preprocessor::from_json(const std::string& text, const std::string& source) {
+namespace {
+
+json parse_state_json(const std::string& text, const std::string& source) {
   json j;
   try {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InputError(source + ": not valid JSON (" + std::string(e.what()) + ")");
   }
-  if (!j.is_object() || j.value("format", "") != kFormat) {
+  if (!j.is_object() || j.value("format", "") != kFormat)
     throw InputError(source + ": not a wavelearn preprocess file (format != \"" + kFormat + "\")");
-  }
-  if (field<int>(j, "version", source) > kVersion) {
-    throw InputError(source + ": preprocess format version " +
-                     std::to_string(field<int>(j, "version", source)) +
+  if (field<int>(j, "version", source) > kVersion)
+    throw InputError(source + ": preprocess format version " + std::to_string(field<int>(j, "version", source)) +
                      " is newer than this program understands");
-  }
-  PreprocessState s;
+  return j;
+}
+
+void read_window(const json& j, const std::string& source, PreprocessState& s) {
   auto& c = s.config;
-  s.sample_period_ns = field<double>(j, "sample_period_ns", source);
-  s.record_length_samples = field<std::size_t>(j, "record_length_samples", source);
   const json w = field<json>(j, "window", source);
   c.window = parse_enum(field<std::string>(w, "mode", source), "window.mode", source,
                         {WindowMode::Fixed, WindowMode::Tp0});
@@ -128,32 +128,37 @@ Preprocessor Preprocessor::from_json(const std::string& text, const std::string&
   c.pretrigger_length_ns = field<double>(b, "pretrigger_length_ns", source);
   s.pretrigger_start_samples = field<std::size_t>(b, "pretrigger_start_samples", source);
   s.pretrigger_length_samples = field<std::size_t>(b, "pretrigger_length_samples", source);
-  c.normalization = parse_enum(field<std::string>(j, "normalization", source), "normalization",
-                               source,
+}
+
+// Optional (files written before per-detector scales have neither key).
+void read_detector_scales(const json& j, const std::string& source, PreprocessState& s) {
+  s.config.amplitude_per_detector = j.value("amplitude_per_detector", false);
+  if (!s.config.amplitude_per_detector) return;
+  const json by = field<json>(j, "amplitude_scale_by_detector", source);
+  if (!by.is_object()) throw InputError(source + ": amplitude_scale_by_detector must be an object");
+  for (const auto& [key, value] : by.items()) {
+    std::int64_t det = 0;
+    double scale = 0.0;
+    try {
+      std::size_t used = 0;
+      det = std::stoll(key, &used);
+      if (used != key.size()) throw std::invalid_argument(key);
+      scale = value.get<double>();
+    } catch (const std::exception&) {
+      throw InputError(source + ": amplitude_scale_by_detector entry '" + key + "' is not detector: scale");
+    }
+    if (!(scale > 0.0) || !std::isfinite(scale))
+      throw InputError(source + ": amplitude_scale_by_detector['" + key + "'] must be > 0");
+    s.amplitude_scale_by_detector[det] = scale;
+  }
+}
+
+void read_scaling_and_fields(const json& j, const std::string& source, PreprocessState& s) {
+  auto& c = s.config;
+  c.normalization = parse_enum(field<std::string>(j, "normalization", source), "normalization", source,
                                {Normalization::None, Normalization::MinMax, Normalization::Amplitude});
   s.amplitude_scale = field<double>(j, "amplitude_scale", source);
-  // Optional keys (files written before per-detector scales have neither).
-  c.amplitude_per_detector = j.value("amplitude_per_detector", false);
-  if (c.amplitude_per_detector) {
-    const json by = field<json>(j, "amplitude_scale_by_detector", source);
-    if (!by.is_object()) throw InputError(source + ": amplitude_scale_by_detector must be an object");
-    for (const auto& [key, value] : by.items()) {
-      std::int64_t det = 0;
-      double scale = 0.0;
-      try {
-        std::size_t used = 0;
-        det = std::stoll(key, &used);
-        if (used != key.size()) throw std::invalid_argument(key);
-        scale = value.get<double>();
-      } catch (const std::exception&) {
-        throw InputError(source + ": amplitude_scale_by_detector entry '" + key + "' is not detector: scale");
-      }
-      if (!(scale > 0.0) || !std::isfinite(scale)) {
-        throw InputError(source + ": amplitude_scale_by_detector['" + key + "'] must be > 0");
-      }
-      s.amplitude_scale_by_detector[det] = scale;
-    }
-  }
+  read_detector_scales(j, source, s);
   c.standard_scaler = field<bool>(j, "standard_scaler", source);
   s.scaler_mean = field<std::vector<float>>(j, "scaler_mean", source);
   s.scaler_std = field<std::vector<float>>(j, "scaler_std", source);
@@ -170,26 +175,37 @@ Preprocessor Preprocessor::from_json(const std::string& text, const std::string&
   s.detector_field = f.value("detector", std::string("detector"));
   s.target_names = field<std::vector<std::string>>(f, "targets", source);
   s.multiclass = field<std::string>(f, "multiclass", source);
+}
 
-  // Consistency: a state that would index outside its window is rejected here, not later.
+// A state that would index outside its window is rejected here, not later.
+void check_consistent(const PreprocessState& s, const std::string& source) {
+  const auto& c = s.config;
   const std::size_t n = s.window_length_samples;
   if (n == 0 || n > s.record_length_samples ||
-      (c.window == WindowMode::Fixed && s.window_start_samples + n > s.record_length_samples)) {
+      (c.window == WindowMode::Fixed && s.window_start_samples + n > s.record_length_samples))
     throw InputError(source + ": window does not fit its record length");
-  }
-  if (c.baseline == BaselineMode::Window && (s.baseline_length_samples == 0 || s.baseline_length_samples > n)) {
+  if (c.baseline == BaselineMode::Window && (s.baseline_length_samples == 0 || s.baseline_length_samples > n))
     throw InputError(source + ": baseline length does not fit the window");
-  }
   if (c.baseline == BaselineMode::Pretrigger &&
       (s.pretrigger_length_samples == 0 ||
-       s.pretrigger_start_samples + s.pretrigger_length_samples > s.record_length_samples)) {
+       s.pretrigger_start_samples + s.pretrigger_length_samples > s.record_length_samples))
     throw InputError(source + ": pre-trigger region does not fit the record");
-  }
-  if (c.standard_scaler && (s.scaler_mean.size() != n || s.scaler_std.size() != n)) {
+  if (c.standard_scaler && (s.scaler_mean.size() != n || s.scaler_std.size() != n))
     throw InputError(source + ": scaler statistics do not match the window length");
-  }
   if (!(s.amplitude_scale > 0.0)) throw InputError(source + ": amplitude_scale must be > 0");
   if (!(s.sample_period_ns > 0.0)) throw InputError(source + ": sample_period_ns must be > 0");
+}
+
+}  // namespace
+
+Preprocessor Preprocessor::from_json(const std::string& text, const std::string& source) {
+  const json j = parse_state_json(text, source);
+  PreprocessState s;
+  s.sample_period_ns = field<double>(j, "sample_period_ns", source);
+  s.record_length_samples = field<std::size_t>(j, "record_length_samples", source);
+  read_window(j, source, s);
+  read_scaling_and_fields(j, source, s);
+  check_consistent(s, source);
   return Preprocessor(std::move(s));
 }
 

@@ -56,13 +56,44 @@ void cut(const std::vector<std::size_t>& rows, const SplitConfig& c, bool round,
   out.test.insert(out.test.end(), it, it + n_test);
 }
 
+// The key of each row for core::assign_parts: event id, detector or run number.
+std::vector<std::int64_t> split_keys(const Dataset& ds, core::GroupBy by) {
+  std::vector<std::int64_t> keys(ds.size());
+  if (by == core::GroupBy::kRun) {
+    auto& reader = const_cast<Dataset&>(ds).reader();
+    const std::string& field = ds.config().open.fields.run;
+    if (field.empty() || !reader.has_field(field))
+      throw InputError(ds.config().path + ": data.group_by = \"run\" needs a run-number field ('" + field + "')");
+    const auto runs = reader.read_scalar(field);
+    for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = std::llround(runs[ds.file_event(r)]);
+    return keys;
+  }
+  for (std::size_t r = 0; r < keys.size(); ++r)
+    keys[r] = by == core::GroupBy::kDetector ? ds.detector(r) : ds.event_id(r);
+  return keys;
+}
+
+void keyed_split(const Dataset& ds, const SplitConfig& c, std::uint64_t seed, Split& out) {
+  const auto parts = core::assign_parts(split_keys(ds, c.group_by),
+                                        {c.train_fraction, c.validation_fraction, c.test_fraction}, seed, c.group_by);
+  for (std::size_t r = 0; r < parts.size(); ++r) {
+    if (parts[r] == core::kTrainPart) out.train.push_back(r);
+    if (parts[r] == core::kValidationPart) out.validation.push_back(r);
+    if (parts[r] == core::kTestPart) out.test.push_back(r);
+  }
+}
+
 }  // namespace
 
 SplitConfig split_keys_from(const core::Config& config, std::string& stratify_by) {
   SplitConfig c;
   c.train_fraction = config.get<double>("data.train_fraction", c.train_fraction);
   c.validation_fraction = config.get<double>("data.validation_fraction", c.validation_fraction);
-  c.test_fraction = config.get<double>("data.test_fraction", c.test_fraction);
+  // A config without fractions holds out test events: 60/20/20.
+  const bool any_fraction = config.has("data.train_fraction") || config.has("data.validation_fraction") ||
+                            config.has("data.test_fraction");
+  if (!any_fraction) c = {0.6, 0.2, 0.2, -1};
+  c.test_fraction = config.get<double>("data.test_fraction", any_fraction ? c.test_fraction : 0.2);
   for (double f : {c.train_fraction, c.validation_fraction, c.test_fraction}) {
     if (!(f >= 0.0) || f > 1.0) throw InputError("config: data.*_fraction must lie in [0, 1]");
   }
@@ -79,6 +110,11 @@ SplitConfig split_keys_from(const core::Config& config, std::string& stratify_by
     }
   } else {
     config.get<bool>("data.stratify", false);
+  }
+  c.keyed = stratify_by.empty();
+  if (config.has("data.group_by")) {
+    c.group_by = core::group_by_from_string(config.get<std::string>("data.group_by"));
+    if (!c.keyed) throw InputError("config: data.group_by and data.stratify cannot be combined");
   }
   return c;
 }
@@ -120,7 +156,9 @@ Split make_split(const Dataset& dataset, const SplitConfig& c, std::uint64_t see
   const std::size_t n = dataset.size();
   core::Rng rng(seed, kShuffleStream);
   Split out;
-  if (c.stratify_target < 0) {
+  if (c.keyed) {
+    keyed_split(dataset, c, seed, out);
+  } else if (c.stratify_target < 0) {
     std::vector<std::size_t> rows(n);
     for (std::size_t r = 0; r < n; ++r) rows[r] = r;
     shuffle(rows, rng);

@@ -74,6 +74,183 @@ AnalysisResult label(const std::vector<Features>& features, const std::vector<in
   return r;
 }
 
+// The per-event inputs of the cut fits: calibrated energy and the raw classifiers.
+CutInputs cut_inputs(const std::vector<Features>& features, const std::vector<int32_t>& detector,
+                     const Calibration& calibration) {
+  const std::size_t n = features.size();
+  CutInputs in;
+  in.energy_kev.resize(n);
+  in.avse_raw.resize(n);
+  in.drift_time_ns.resize(n);
+  in.dcr_raw.resize(n);
+  in.lq_raw.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Features& f = features[i];
+    in.energy_kev[i] = calibration.to_kev(detector[i], f.energy_trap_adc);
+    in.avse_raw[i] = f.avse_raw;
+    in.drift_time_ns[i] = f.drift_time_ns;
+    in.dcr_raw[i] = f.dcr_raw;
+    in.lq_raw[i] = f.lq_raw;
+  }
+  return in;
+}
+
+// Events the cuts are fitted on (good quality, finite calibrated energy): per detector and
+// all together, in event order.
+struct FitEvents {
+  std::map<int32_t, std::vector<std::size_t>> per_detector;
+  std::vector<std::size_t> all;
+};
+FitEvents fit_events(const CutInputs& in, const std::vector<uint8_t>& good, const std::vector<int32_t>& detector) {
+  FitEvents ev;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (good[i] && std::isfinite(in.energy_kev[i])) {
+      ev.per_detector[detector[i]].push_back(i);
+      ev.all.push_back(i);
+    }
+  }
+  return ev;
+}
+
+// The message of an InputError without the "what: " prefix it starts with.
+std::string without_prefix(const std::string& msg, const std::string& what) {
+  const std::string prefix = what + ": ";
+  return msg.rfind(prefix, 0) == 0 ? msg.substr(prefix.size()) : msg;
+}
+
+std::string detector_name(int32_t det) { return "detector " + std::to_string(det); }
+
+// Per detector, the parts of its cuts taken from the pooled fit, and why.
+using PooledParts = std::map<int32_t, std::vector<std::string>>;
+
+// Cut shapes (continuum statistics only) per detector; a detector whose own fit fails takes
+// the shapes fitted on all detectors together (an error when that failed too).
+void fit_detector_shapes(const CutInputs& in, const FitEvents& ev, const Calibration& calibration,
+                         const CutConfig& config, CutSet& cuts, PooledParts& pooled_parts) {
+  const double pooled_fwhm = dep_fwhm_of(calibration.pooled);
+  DetectorCuts pooled_shapes;
+  std::string pooled_error;
+  try {
+    pooled_shapes = fit_cut_shapes(in, &ev.all, pooled_fwhm, config, "all detectors pooled");
+  } catch (const core::InputError& e) {
+    pooled_error = e.what();
+  }
+  for (const auto& [det, idx] : ev.per_detector) {
+    const std::string what = detector_name(det);
+    DetectorCuts c;
+    try {
+      c = fit_cut_shapes(in, &idx, dep_fwhm_of(calibration.for_detector(det)), config, what);
+    } catch (const core::InputError& e) {
+      if (!pooled_error.empty())
+        throw core::InputError(std::string(e.what()) + "; the pooled fallback failed too: " + pooled_error);
+      c = pooled_shapes;
+      pooled_parts[det].push_back("A/E, DCR and LQ shapes (" + without_prefix(e.what(), what) + ")");
+    }
+    c.detector = det;
+    cuts.detectors[det] = std::move(c);
+  }
+}
+
+// DEP normalisation and DEP-based cuts per detector, each event corrected by its own
+// detector's shapes; a detector with too few DEP events takes the fit on the DEP events of
+// all detectors (an error when that failed too).
+void fit_detector_thresholds(const CutInputs& in, const FitEvents& ev, const Calibration& calibration,
+                             const CutConfig& config, CutSet& cuts, PooledParts& pooled_parts) {
+  std::vector<const DetectorCuts*> shapes(in.size(), nullptr);
+  for (const auto& [det, idx] : ev.per_detector)
+    for (std::size_t i : idx) shapes[i] = &cuts.detectors.at(det);
+  CutThresholds pooled;
+  std::string pooled_error;
+  try {
+    pooled = fit_cut_thresholds(in, ev.all, shapes, dep_fwhm_of(calibration.pooled), config, "all detectors pooled");
+  } catch (const core::InputError& e) {
+    pooled_error = e.what();
+  }
+  for (const auto& [det, idx] : ev.per_detector) {
+    const std::string what = detector_name(det);
+    DetectorCuts& c = cuts.detectors.at(det);
+    try {
+      fit_cut_thresholds(in, idx, shapes, dep_fwhm_of(calibration.for_detector(det)), config, what).apply_to(c);
+    } catch (const core::InputError& e) {
+      if (!pooled_error.empty())
+        throw core::InputError(std::string(e.what()) + "; the pooled fallback failed too: " + pooled_error);
+      pooled.apply_to(c);
+      pooled_parts[det].push_back("DEP normalisation and cuts (" + without_prefix(e.what(), what) + ")");
+    }
+  }
+}
+
+// Cuts in two steps. Shapes (A/E band vs energy and drift time, DCR and LQ bands) need only
+// continuum events: per detector, pooled when a detector has too few. DEP-based values (A/E
+// normalisation, A/E and LQ cuts) need DEP events: per detector, else one fit on the DEP
+// events of all detectors, each corrected by its own detector's shapes.
+CutSet fit_cut_set(const CutInputs& in, const FitEvents& ev, const Calibration& calibration,
+                   const CutConfig& config) {
+  CutSet cuts;
+  try {  // for detectors absent here when the cuts are re-applied to other data
+    cuts.pooled = fit_cuts(in, &ev.all, dep_fwhm_of(calibration.pooled), config, "all detectors pooled");
+  } catch (const core::InputError&) {
+    cuts.pooled = DetectorCuts{};  // empty: such events fail every cut
+    cuts.pooled.note = "no pooled cuts: too few events";
+  }
+  cuts.pooled.detector = -1;
+  PooledParts pooled_parts;
+  fit_detector_shapes(in, ev, calibration, config, cuts, pooled_parts);
+  fit_detector_thresholds(in, ev, calibration, config, cuts, pooled_parts);
+  for (const auto& [det, parts] : pooled_parts) {
+    DetectorCuts& c = cuts.detectors.at(det);
+    c.pooled = true;
+    c.note = detector_name(det) + ": pooled";
+    for (std::size_t k = 0; k < parts.size(); ++k) c.note += (k ? "; " : " ") + parts[k];
+  }
+  return cuts;
+}
+
+// FWHM (keV) of the three reference lines in the calibrated spectrum of all detectors
+// together, as resolution rows; a line that cannot be fitted gets a note instead.
+std::map<double, double> measure_resolution(const std::vector<double>& energy_kev,
+                                            const std::vector<std::size_t>& good, AnalysisSummary& s) {
+  const double lines[] = {core::kTl208_583Kev, core::kDepKev, core::kTl208PeakKev};
+  std::map<double, double> fwhm_of;
+  for (double e : lines) {
+    const double half = 12.0, bin = 0.2;
+    Histogram h(e - half, e + half, static_cast<std::size_t>(2.0 * half / bin));
+    for (std::size_t i : good) h.fill(energy_kev[i]);
+    try {
+      const PeakFitResult f = fit_peak(h, h.lo, h.hi, e, 0.4 + 0.3 * e / 1000.0);
+      s.resolution.push_back({e, f.fwhm, f.fwhm_err, f.centroid});
+      fwhm_of[e] = f.fwhm;
+    } catch (const core::InputError&) {
+      s.notes.push_back("no peak fitted at " + std::to_string(e) + " keV in the calibrated spectrum");
+    }
+  }
+  return fwhm_of;
+}
+
+// Side-band-subtracted survival fractions of each cut in one energy window (a continuum
+// window has no side bands: empty ranges).
+SurvivalRow survival_row(const std::string& name, const PeakWindow& w, bool continuum, const AnalysisResult& labelled,
+                         const std::vector<std::size_t>& good) {
+  SurvivalRow r;
+  r.region = name;
+  r.lo_kev = w.peak_lo;
+  r.hi_kev = w.peak_hi;
+  PeakWindow win = w;
+  if (continuum) win.sb_low_lo = win.sb_low_hi = win.sb_high_lo = win.sb_high_hi = -1.0;
+  std::vector<uint8_t> all(labelled.energy_kev.size(), 0);
+  for (std::size_t i : good)
+    all[i] = labelled.pass_low_avse[i] && labelled.pass_high_avse[i] && labelled.pass_dcr[i] && labelled.pass_lq[i];
+  const NetCount low = net_count(labelled.energy_kev, labelled.pass_low_avse, win, &good);
+  r.events = low.total;
+  r.low_avse = low.fraction();
+  r.low_avse_err = low.fraction_err;
+  r.high_avse = net_count(labelled.energy_kev, labelled.pass_high_avse, win, &good).fraction();
+  r.dcr = net_count(labelled.energy_kev, labelled.pass_dcr, win, &good).fraction();
+  r.lq = net_count(labelled.energy_kev, labelled.pass_lq, win, &good).fraction();
+  r.all = net_count(labelled.energy_kev, all, win, &good).fraction();
+  return r;
+}
+
 }  // namespace
 
 AnalysisResult analyse(const std::vector<Features>& features, const std::vector<int32_t>& detector,
@@ -87,94 +264,8 @@ AnalysisResult analyse(const std::vector<Features>& features, const std::vector<
     good[i] = is_good(features[i]);
   }
   const Calibration calibration = calibrate(adc, detector, good, config.calibration);
-
-  CutInputs in;
-  in.energy_kev.resize(n);
-  in.avse_raw.resize(n);
-  in.drift_time_ns.resize(n);
-  in.dcr_raw.resize(n);
-  in.lq_raw.resize(n);
-  std::map<int32_t, std::vector<std::size_t>> per_det;
-  std::vector<std::size_t> all_good;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Features& f = features[i];
-    in.energy_kev[i] = calibration.to_kev(detector[i], f.energy_trap_adc);
-    in.avse_raw[i] = f.avse_raw;
-    in.drift_time_ns[i] = f.drift_time_ns;
-    in.dcr_raw[i] = f.dcr_raw;
-    in.lq_raw[i] = f.lq_raw;
-    if (good[i] && std::isfinite(in.energy_kev[i])) {
-      per_det[detector[i]].push_back(i);
-      all_good.push_back(i);
-    }
-  }
-
-  // Cuts in two steps. Shapes (A/E band vs energy and drift time, DCR and LQ bands) need only
-  // continuum events: per detector, pooled when a detector has too few. DEP-based values
-  // (A/E normalisation, A/E and LQ cuts) need DEP events: per detector, else one fit on the
-  // DEP events of all detectors, each corrected by its own detector's shapes.
-  const double pooled_fwhm = dep_fwhm_of(calibration.pooled);
-  CutSet cuts;
-  try {  // for detectors absent here when the cuts are re-applied to other data
-    cuts.pooled = fit_cuts(in, &all_good, pooled_fwhm, config.cuts, "all detectors pooled");
-  } catch (const core::InputError&) {
-    cuts.pooled = DetectorCuts{};  // empty: such events fail every cut
-    cuts.pooled.note = "no pooled cuts: too few events";
-  }
-  cuts.pooled.detector = -1;
-  DetectorCuts pooled_shapes;
-  std::string pooled_shapes_error;
-  try {
-    pooled_shapes = fit_cut_shapes(in, &all_good, pooled_fwhm, config.cuts, "all detectors pooled");
-  } catch (const core::InputError& e) {
-    pooled_shapes_error = e.what();
-  }
-  auto strip = [](std::string msg, const std::string& what) {
-    const std::string prefix = what + ": ";
-    return msg.rfind(prefix, 0) == 0 ? msg.substr(prefix.size()) : msg;
-  };
-  std::map<int32_t, std::vector<std::string>> pooled_parts;
-  for (const auto& [det, idx] : per_det) {
-    const std::string what = "detector " + std::to_string(det);
-    DetectorCuts c;
-    try {
-      c = fit_cut_shapes(in, &idx, dep_fwhm_of(calibration.for_detector(det)), config.cuts, what);
-    } catch (const core::InputError& e) {
-      if (!pooled_shapes_error.empty())
-        throw core::InputError(std::string(e.what()) + "; the pooled fallback failed too: " + pooled_shapes_error);
-      c = pooled_shapes;
-      pooled_parts[det].push_back("A/E, DCR and LQ shapes (" + strip(e.what(), what) + ")");
-    }
-    c.detector = det;
-    cuts.detectors[det] = std::move(c);
-  }
-  std::vector<const DetectorCuts*> shapes(n, nullptr);
-  for (std::size_t i : all_good) shapes[i] = &cuts.detectors.at(detector[i]);
-  CutThresholds pooled_thresholds;
-  std::string pooled_thresholds_error;
-  try {
-    pooled_thresholds = fit_cut_thresholds(in, all_good, shapes, pooled_fwhm, config.cuts, "all detectors pooled");
-  } catch (const core::InputError& e) {
-    pooled_thresholds_error = e.what();
-  }
-  for (const auto& [det, idx] : per_det) {
-    const std::string what = "detector " + std::to_string(det);
-    DetectorCuts& c = cuts.detectors.at(det);
-    try {
-      fit_cut_thresholds(in, idx, shapes, dep_fwhm_of(calibration.for_detector(det)), config.cuts, what).apply_to(c);
-    } catch (const core::InputError& e) {
-      if (!pooled_thresholds_error.empty())
-        throw core::InputError(std::string(e.what()) + "; the pooled fallback failed too: " + pooled_thresholds_error);
-      pooled_thresholds.apply_to(c);
-      pooled_parts[det].push_back("DEP normalisation and cuts (" + strip(e.what(), what) + ")");
-    }
-  }
-  for (const auto& [det, parts] : pooled_parts) {
-    DetectorCuts& c = cuts.detectors.at(det);
-    c.pooled = true;
-    c.note = "detector " + std::to_string(det) + ": pooled";
-    for (std::size_t k = 0; k < parts.size(); ++k) c.note += (k ? "; " : " ") + parts[k];
-  }
+  const CutInputs in = cut_inputs(features, detector, calibration);
+  const CutSet cuts = fit_cut_set(in, fit_events(in, good, detector), calibration, config.cuts);
   AnalysisResult r = label(features, detector, calibration, cuts);
   r.summary = summarise(r, detector, features);
   return r;
@@ -203,57 +294,22 @@ AnalysisSummary summarise(const AnalysisResult& labelled, const std::vector<int3
     if (!c.note.empty()) s.notes.push_back(c.note);
   (void)detector;
 
-  // Resolution of all detectors together in the calibrated spectrum.
-  const double lines[] = {core::kTl208_583Kev, core::kDepKev, core::kTl208PeakKev};
-  std::map<double, double> fwhm_of;
-  for (double e : lines) {
-    const double half = 12.0, bin = 0.2;
-    Histogram h(e - half, e + half, static_cast<std::size_t>(2.0 * half / bin));
-    for (std::size_t i : good) h.fill(labelled.energy_kev[i]);
-    try {
-      const PeakFitResult f = fit_peak(h, h.lo, h.hi, e, 0.4 + 0.3 * e / 1000.0);
-      s.resolution.push_back({e, f.fwhm, f.fwhm_err, f.centroid});
-      fwhm_of[e] = f.fwhm;
-    } catch (const core::InputError&) {
-      s.notes.push_back("no peak fitted at " + std::to_string(e) + " keV in the calibrated spectrum");
-    }
-  }
-
-  auto row = [&](const std::string& name, const PeakWindow& w, bool continuum) {
-    SurvivalRow r;
-    r.region = name;
-    r.lo_kev = w.peak_lo;
-    r.hi_kev = w.peak_hi;
-    PeakWindow win = w;
-    if (continuum) {  // no side bands: empty ranges
-      win.sb_low_lo = win.sb_low_hi = win.sb_high_lo = win.sb_high_hi = -1.0;
-    }
-    std::vector<uint8_t> all(features.size(), 0);
-    for (std::size_t i : good)
-      all[i] = labelled.pass_low_avse[i] && labelled.pass_high_avse[i] && labelled.pass_dcr[i] && labelled.pass_lq[i];
-    const NetCount low = net_count(labelled.energy_kev, labelled.pass_low_avse, win, &good);
-    r.events = low.total;
-    r.low_avse = low.fraction();
-    r.low_avse_err = low.fraction_err;
-    r.high_avse = net_count(labelled.energy_kev, labelled.pass_high_avse, win, &good).fraction();
-    r.dcr = net_count(labelled.energy_kev, labelled.pass_dcr, win, &good).fraction();
-    r.lq = net_count(labelled.energy_kev, labelled.pass_lq, win, &good).fraction();
-    r.all = net_count(labelled.energy_kev, all, win, &good).fraction();
-    return r;
-  };
+  const std::map<double, double> fwhm_of = measure_resolution(labelled.energy_kev, good, s);
+  // Where a line was not fitted: the pooled DEP width scaled as sqrt(E).
   auto fwhm = [&](double e) {
     const auto it = fwhm_of.find(e);
     if (it != fwhm_of.end()) return it->second;
     return dep_fwhm_of(labelled.calibration.pooled) * std::sqrt(e / core::kDepKev);
   };
-  s.survival.push_back(row("DEP", PeakWindow::around(core::kDepKev, fwhm(core::kDepKev)), false));
-  s.survival.push_back(row("SEP", PeakWindow::around(core::kSepKev, 1.15 * fwhm(core::kTl208PeakKev)), false));
-  s.survival.push_back(row("FEP", PeakWindow::around(core::kTl208PeakKev, fwhm(core::kTl208PeakKev)), false));
+  const double fep_fwhm = fwhm(core::kTl208PeakKev);
+  s.survival.push_back(survival_row("DEP", PeakWindow::around(core::kDepKev, fwhm(core::kDepKev)), false, labelled, good));
+  s.survival.push_back(survival_row("SEP", PeakWindow::around(core::kSepKev, 1.15 * fep_fwhm), false, labelled, good));
+  s.survival.push_back(survival_row("FEP", PeakWindow::around(core::kTl208PeakKev, fep_fwhm), false, labelled, good));
   PeakWindow compton;
   compton.center_kev = 0.5 * (kComptonLoKev + kComptonHiKev);
   compton.peak_lo = kComptonLoKev;
   compton.peak_hi = kComptonHiKev;
-  s.survival.push_back(row("Compton", compton, true));
+  s.survival.push_back(survival_row("Compton", compton, true, labelled, good));
   return s;
 }
 

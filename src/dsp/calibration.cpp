@@ -123,6 +123,138 @@ double derivative(const std::vector<double>& coeffs, double x) {
   return d;
 }
 
+// Finite positive energies (ADC): at least 100 to calibrate.
+std::vector<double> usable_energies(const std::vector<double>& energy_adc, const std::string& what) {
+  std::vector<double> adc;
+  adc.reserve(energy_adc.size());
+  for (double v : energy_adc)
+    if (std::isfinite(v) && v > 0.0) adc.push_back(v);
+  if (adc.size() < 100)
+    throw core::InputError(what + ": only " + std::to_string(adc.size()) +
+                           " events with a finite positive energy, too few to calibrate");
+  return adc;
+}
+
+// Positions (ADC) of the 2614.5 and 583.2 keV candidates: the pair of peaks in the coarse
+// spectrum whose linear calibration best explains the other 228Th lines found.
+struct LinePair {
+  double adc_2614, adc_583;
+};
+LinePair find_th228_pair(const std::vector<double>& adc, const std::string& what) {
+  // Coarse search histogram: up to 3x the 99 % quantile (2614.5 keV is near the top of a
+  // 228Th spectrum; pile-up and overflows beyond are ignored).
+  const double q99 = quantile(adc, 0.99);
+  const double top = std::min(*std::max_element(adc.begin(), adc.end()) * 1.001, 3.0 * q99);
+  const std::size_t n_bins = std::clamp<std::size_t>(adc.size() / 8, 1000, 8000);
+  const Histogram coarse = make_histogram(adc, 0.0, top, n_bins);
+  const std::vector<Candidate> cands = find_candidates(coarse);
+  double best_score = 0.0;
+  LinePair pair{0.0, 0.0};
+  for (const auto& a : cands)
+    for (const auto& b : cands) {
+      if (b.position >= a.position) continue;
+      const double score = pattern_score(cands, a, b, coarse.bin_width());
+      if (score > best_score) {
+        best_score = score;
+        pair = {a.position, b.position};
+      }
+    }
+  if (pair.adc_2614 <= 0.0)
+    throw core::InputError(what + ": no 2614.5 keV / 583.2 keV peak pair found in " + std::to_string(adc.size()) +
+                           " events (" + std::to_string(cands.size()) + " peak candidates)");
+  return pair;
+}
+
+// keV = offset + gain * adc through the fitted 2614.5 and 583.2 keV lines (the linear guess
+// through the candidates places the fit windows).
+struct TwoLineCalibration {
+  double gain_kev_per_adc, offset_kev;
+  Fitted f2614, f583;
+};
+TwoLineCalibration fit_th228_pair(const std::vector<double>& adc, const LinePair& pair,
+                                  const std::vector<double>& lines, const std::string& what) {
+  double gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (pair.adc_2614 - pair.adc_583);
+  double offset = core::kTl208PeakKev - gain * pair.adc_2614;
+  const Fitted f2614 = fit_line(adc, core::kTl208PeakKev, gain, offset, 20.0, 1.1);
+  const Fitted f583 = fit_line(adc, core::kTl208_583Kev, gain, offset,
+                               half_window_for(core::kTl208_583Kev, lines), 0.6);
+  if (!f2614.ok || !f583.ok)
+    throw core::InputError(what + ": the " + std::string(f2614.ok ? "583.2" : "2614.5") +
+                           " keV peak could not be fitted");
+  gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (f2614.fit.centroid - f583.fit.centroid);
+  offset = core::kTl208PeakKev - gain * f2614.fit.centroid;
+  if (!(gain > 0.0) || !std::isfinite(offset))
+    throw core::InputError(what + ": 2614.5/583.2 keV peaks give a non-positive gain");
+  return {gain, offset, f2614, f583};
+}
+
+using LineFits = std::vector<std::pair<double, Fitted>>;  // (keV, fit), sorted by energy
+
+// The pair plus every extra line that is clearly a peak at its predicted place.
+LineFits fit_lines(const std::vector<double>& adc, const TwoLineCalibration& two, const CalibrationConfig& config,
+                   const std::vector<double>& lines) {
+  const double gain = two.gain_kev_per_adc, offset = two.offset_kev;
+  LineFits fits = {{core::kTl208_583Kev, two.f583}, {core::kTl208PeakKev, two.f2614}};
+  const std::vector<double> extra = config.extra_lines_kev.empty() ? default_extra_lines() : config.extra_lines_kev;
+  for (double e : extra) {
+    if (std::fabs(e - core::kTl208PeakKev) < 0.5 || std::fabs(e - core::kTl208_583Kev) < 0.5) continue;
+    const double sigma_guess = 0.4 + 0.25 * e / 1000.0;
+    Fitted f = fit_line(adc, e, gain, offset, half_window_for(e, lines), sigma_guess);
+    if (!f.ok) continue;
+    const double pos_kev = offset + gain * f.fit.centroid;
+    const double fwhm_kev = gain * f.fit.fwhm;
+    const bool significant = f.fit.area >= config.min_peak_counts && f.fit.area > 4.0 * f.fit.area_err;
+    if (significant && std::fabs(pos_kev - e) < 4.0 && fwhm_kev < 12.0 && f.fit.centroid_err > 0.0)
+      fits.push_back({e, f});
+  }
+  std::sort(fits.begin(), fits.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return fits;
+}
+
+// {c0, c1, c2}: weighted fit of keV vs fitted centroid (quadratic only with 4 lines or more;
+// centroid errors floored at 5 eV so no line dominates).
+std::vector<double> calibration_curve(const LineFits& fits, double gain_kev_per_adc, bool quadratic) {
+  std::vector<double> x, y, w;
+  for (const auto& [e, f] : fits) {
+    x.push_back(f.fit.centroid);
+    y.push_back(e);
+    const double err_kev = std::max(gain_kev_per_adc * f.fit.centroid_err, 0.005);
+    w.push_back(1.0 / (err_kev * err_kev));
+  }
+  const int degree = (quadratic && x.size() >= 4) ? 2 : 1;
+  std::vector<double> coeffs = polyfit(x, y, w, degree);
+  if (degree == 1) coeffs.push_back(0.0);  // always {c0, c1, c2}
+  return coeffs;
+}
+
+// Each fitted line in keV through the curve, and the FWHM(E) curve when 3 lines or more.
+void add_peak_measurements(const LineFits& fits, DetectorCalibration& cal) {
+  std::vector<double> fe, ff, fferr;
+  for (const auto& [e, f] : fits) {
+    PeakMeasurement m;
+    m.energy_kev = e;
+    m.centroid_adc = f.fit.centroid;
+    m.centroid_adc_err = f.fit.centroid_err;
+    const double slope = derivative(cal.coeffs, f.fit.centroid);
+    m.fwhm_kev = slope * f.fit.fwhm;
+    m.fwhm_kev_err = slope * f.fit.fwhm_err;
+    m.area = f.fit.area;
+    m.residual_kev = cal.to_kev(f.fit.centroid) - e;
+    m.used = true;
+    cal.peaks.push_back(m);
+    fe.push_back(e);
+    ff.push_back(m.fwhm_kev);
+    fferr.push_back(m.fwhm_kev_err);
+  }
+  if (fe.size() >= 3) {
+    try {
+      cal.fwhm_curve = fit_fwhm_curve(fe, ff, fferr);
+    } catch (const core::InputError&) {
+      cal.fwhm_curve.clear();
+    }
+  }
+}
+
 }  // namespace
 
 double DetectorCalibration::to_kev(double adc) const {
@@ -149,105 +281,15 @@ double Calibration::to_kev(int32_t detector, double adc) const { return for_dete
 
 DetectorCalibration calibrate_spectrum(const std::vector<double>& energy_adc, const CalibrationConfig& config,
                                        const std::string& what) {
-  std::vector<double> adc;
-  adc.reserve(energy_adc.size());
-  for (double v : energy_adc)
-    if (std::isfinite(v) && v > 0.0) adc.push_back(v);
-  if (adc.size() < 100)
-    throw core::InputError(what + ": only " + std::to_string(adc.size()) +
-                           " events with a finite positive energy, too few to calibrate");
-
-  // Coarse search histogram: up to 3x the 99 % quantile (2614.5 keV is near the top of a
-  // 228Th spectrum; pile-up and overflows beyond are ignored).
-  const double q99 = quantile(adc, 0.99);
-  const double top = std::min(*std::max_element(adc.begin(), adc.end()) * 1.001, 3.0 * q99);
-  const std::size_t n_bins = std::clamp<std::size_t>(adc.size() / 8, 1000, 8000);
-  const Histogram coarse = make_histogram(adc, 0.0, top, n_bins);
-  const std::vector<Candidate> cands = find_candidates(coarse);
-
-  double best_score = 0.0, c2614 = 0.0, c583 = 0.0;
-  for (const auto& a : cands)
-    for (const auto& b : cands) {
-      if (b.position >= a.position) continue;
-      const double score = pattern_score(cands, a, b, coarse.bin_width());
-      if (score > best_score) {
-        best_score = score;
-        c2614 = a.position;
-        c583 = b.position;
-      }
-    }
-  if (c2614 <= 0.0)
-    throw core::InputError(what + ": no 2614.5 keV / 583.2 keV peak pair found in " + std::to_string(adc.size()) +
-                           " events (" + std::to_string(cands.size()) + " peak candidates)");
-
+  const std::vector<double> adc = usable_energies(energy_adc, what);
+  const LinePair pair = find_th228_pair(adc, what);
   const std::vector<double> lines = all_line_energies();
-  // Linear guess through the pair of candidates, then through their fitted centroids.
-  double gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (c2614 - c583);
-  double offset = core::kTl208PeakKev - gain * c2614;
-  const Fitted f2614 = fit_line(adc, core::kTl208PeakKev, gain, offset, 20.0, 1.1);
-  const Fitted f583 = fit_line(adc, core::kTl208_583Kev, gain, offset,
-                               half_window_for(core::kTl208_583Kev, lines), 0.6);
-  if (!f2614.ok || !f583.ok)
-    throw core::InputError(what + ": the " + std::string(f2614.ok ? "583.2" : "2614.5") +
-                           " keV peak could not be fitted");
-  gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (f2614.fit.centroid - f583.fit.centroid);
-  offset = core::kTl208PeakKev - gain * f2614.fit.centroid;
-  if (!(gain > 0.0) || !std::isfinite(offset))
-    throw core::InputError(what + ": 2614.5/583.2 keV peaks give a non-positive gain");
-
+  const TwoLineCalibration two = fit_th228_pair(adc, pair, lines, what);
+  const LineFits fits = fit_lines(adc, two, config, lines);
   DetectorCalibration cal;
   cal.n_events = adc.size();
-  std::vector<std::pair<double, Fitted>> fits = {{core::kTl208_583Kev, f583}, {core::kTl208PeakKev, f2614}};
-  const std::vector<double> extra = config.extra_lines_kev.empty() ? default_extra_lines() : config.extra_lines_kev;
-  for (double e : extra) {
-    if (std::fabs(e - core::kTl208PeakKev) < 0.5 || std::fabs(e - core::kTl208_583Kev) < 0.5) continue;
-    const double sigma_guess = 0.4 + 0.25 * e / 1000.0;
-    Fitted f = fit_line(adc, e, gain, offset, half_window_for(e, lines), sigma_guess);
-    if (!f.ok) continue;
-    // Accept a line only where it is clearly a peak at the predicted place.
-    const double pos_kev = offset + gain * f.fit.centroid;
-    const double fwhm_kev = gain * f.fit.fwhm;
-    const bool significant = f.fit.area >= config.min_peak_counts && f.fit.area > 4.0 * f.fit.area_err;
-    if (significant && std::fabs(pos_kev - e) < 4.0 && fwhm_kev < 12.0 && f.fit.centroid_err > 0.0)
-      fits.push_back({e, f});
-  }
-  std::sort(fits.begin(), fits.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-
-  std::vector<double> x, y, w;
-  for (const auto& [e, f] : fits) {
-    x.push_back(f.fit.centroid);
-    y.push_back(e);
-    const double err_kev = std::max(gain * f.fit.centroid_err, 0.005);
-    w.push_back(1.0 / (err_kev * err_kev));
-  }
-  const int degree = (config.quadratic && x.size() >= 4) ? 2 : 1;
-  cal.coeffs = polyfit(x, y, w, degree);
-  if (degree == 1) cal.coeffs.push_back(0.0);  // always {c0, c1, c2}
-
-  std::vector<double> fe, ff, fferr;
-  for (const auto& [e, f] : fits) {
-    PeakMeasurement m;
-    m.energy_kev = e;
-    m.centroid_adc = f.fit.centroid;
-    m.centroid_adc_err = f.fit.centroid_err;
-    const double slope = derivative(cal.coeffs, f.fit.centroid);
-    m.fwhm_kev = slope * f.fit.fwhm;
-    m.fwhm_kev_err = slope * f.fit.fwhm_err;
-    m.area = f.fit.area;
-    m.residual_kev = cal.to_kev(f.fit.centroid) - e;
-    m.used = true;
-    cal.peaks.push_back(m);
-    fe.push_back(e);
-    ff.push_back(m.fwhm_kev);
-    fferr.push_back(m.fwhm_kev_err);
-  }
-  if (fe.size() >= 3) {
-    try {
-      cal.fwhm_curve = fit_fwhm_curve(fe, ff, fferr);
-    } catch (const core::InputError&) {
-      cal.fwhm_curve.clear();
-    }
-  }
+  cal.coeffs = calibration_curve(fits, two.gain_kev_per_adc, config.quadratic);
+  add_peak_measurements(fits, cal);
   return cal;
 }
 

@@ -163,55 +163,44 @@ BandCurve fit_band_curve(const std::vector<std::size_t>& idx, const std::vector<
   return c;
 }
 
-}  // namespace
+std::vector<std::size_t> all_events(std::size_t n) {
+  std::vector<std::size_t> all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = i;
+  return all;
+}
 
-DetectorCuts fit_cut_shapes(const CutInputs& in, const std::vector<std::size_t>* subset, double dep_fwhm_kev,
-                            const CutConfig& config, const std::string& what) {
-  const std::size_t n = in.size();
-  if (in.avse_raw.size() != n || in.drift_time_ns.size() != n || in.dcr_raw.size() != n || in.lq_raw.size() != n)
-    throw core::InputError(what + ": cut inputs differ in length");
-  std::vector<std::size_t> all;
-  if (!subset) {
-    all.resize(n);
-    for (std::size_t i = 0; i < n; ++i) all[i] = i;
-    subset = &all;
-  }
-  const double fwhm_dep = (std::isfinite(dep_fwhm_kev) && dep_fwhm_kev > 0.0) ? dep_fwhm_kev : 2.5;
-  const PeakWindow dep = PeakWindow::around(core::kDepKev, fwhm_dep);
-
-  DetectorCuts cuts;
+// The event lists of the shape fits: every event of the Compton reference region, and events
+// with a finite A/E in the clean continuum above compton_lo_kev (band centre and width) and
+// below it (width only).
+struct ShapeRegions {
   std::vector<std::size_t> continuum, low_continuum, region;
-  for (std::size_t i : *subset) {
+};
+ShapeRegions shape_regions(const CutInputs& in, const std::vector<std::size_t>& subset, const CutConfig& config,
+                           double fwhm_dep) {
+  ShapeRegions r;
+  for (std::size_t i : subset) {
     const double e = in.energy_kev[i];
-    if (e >= config.compton_lo_kev && e < config.compton_hi_kev) region.push_back(i);
+    if (e >= config.compton_lo_kev && e < config.compton_hi_kev) r.region.push_back(i);
     if (!std::isfinite(in.avse_raw[i])) continue;
-    if (in_clean_continuum(e, config.compton_lo_kev, config.compton_hi_kev, fwhm_dep)) continuum.push_back(i);
-    else if (in_clean_continuum(e, kWidthLoKev, config.compton_lo_kev, fwhm_dep)) low_continuum.push_back(i);
+    if (in_clean_continuum(e, config.compton_lo_kev, config.compton_hi_kev, fwhm_dep)) r.continuum.push_back(i);
+    else if (in_clean_continuum(e, kWidthLoKev, config.compton_lo_kev, fwhm_dep)) r.low_continuum.push_back(i);
   }
-  cuts.compton_events = continuum.size();
-  if (continuum.size() < config.min_compton_events)
-    throw core::InputError(what + ": " + std::to_string(continuum.size()) + " Compton-continuum events (< " +
-                           std::to_string(config.min_compton_events) + ") for the A/E and DCR fits");
+  return r;
+}
 
-  // ---- A/E ---------------------------------------------------------------------------------
-  AvseCut& a = cuts.avse;
-  BandCurve curve = fit_band_curve(continuum, low_continuum, in.energy_kev, in.avse_raw, config, what);
-  a.mu_coeffs = curve.mu_coeffs;
-  a.sigma_coeffs = curve.sigma_coeffs;
-  // Drift-time slope from band events of the continuum and the DEP window, iterated so the
-  // band selection follows the correction.
-  std::vector<std::size_t> dt_events = continuum;
-  for (std::size_t i : *subset)
-    if (dep.in_peak(in.energy_kev[i])) dt_events.push_back(i);
+// Drift-time slope of A/E (per ns, relative) from band events of `events` (continuum and DEP
+// window), around the median drift time; iterated so the band selection follows the
+// correction. a.mu_coeffs and a.sigma_coeffs must be set.
+void fit_avse_drift_slope(const CutInputs& in, const std::vector<std::size_t>& events, AvseCut& a) {
   {
     std::vector<double> dts;
-    for (std::size_t i : dt_events)
+    for (std::size_t i : events)
       if (std::isfinite(in.drift_time_ns[i])) dts.push_back(in.drift_time_ns[i]);
     a.dt_ref_ns = dts.empty() ? 0.0 : median(dts);
   }
   for (int iter = 0; iter < 3; ++iter) {
     std::vector<double> x, y;
-    for (std::size_t i : dt_events) {
+    for (std::size_t i : events) {
       const double dt = in.drift_time_ns[i];
       if (!std::isfinite(dt)) continue;
       const double r = in.avse_raw[i] / polyval(a.mu_coeffs, in.energy_kev[i]);
@@ -226,72 +215,115 @@ DetectorCuts fit_cut_shapes(const CutInputs& in, const std::vector<std::size_t>*
     if (!(line[0] > 0.0)) break;
     a.dt_slope_per_ns = line[1] / line[0];
   }
-  // Energy dependence again on drift-time-corrected values.
+}
+
+// A/E shape: band centre and width vs energy from the continuum, the drift-time slope, then
+// the energy dependence again on drift-time-corrected values (dep_norm is left at 1: set by
+// fit_cut_thresholds).
+AvseCut fit_avse_shape(const CutInputs& in, const std::vector<std::size_t>& subset, const ShapeRegions& r,
+                       const PeakWindow& dep, const CutConfig& config, const std::string& what) {
+  AvseCut a;
+  BandCurve curve = fit_band_curve(r.continuum, r.low_continuum, in.energy_kev, in.avse_raw, config, what);
+  a.mu_coeffs = curve.mu_coeffs;
+  a.sigma_coeffs = curve.sigma_coeffs;
+  std::vector<std::size_t> dt_events = r.continuum;
+  for (std::size_t i : subset)
+    if (dep.in_peak(in.energy_kev[i])) dt_events.push_back(i);
+  fit_avse_drift_slope(in, dt_events, a);
   if (a.dt_slope_per_ns != 0.0) {
     std::vector<double> corrected(in.size(), 0.0);
-    for (const auto* list : {&continuum, &low_continuum})
+    for (const auto* list : {&r.continuum, &r.low_continuum})
       for (std::size_t i : *list)
         corrected[i] = in.avse_raw[i] / (1.0 + a.dt_slope_per_ns * (in.drift_time_ns[i] - a.dt_ref_ns));
-    curve = fit_band_curve(continuum, low_continuum, in.energy_kev, corrected, config, what);
+    curve = fit_band_curve(r.continuum, r.low_continuum, in.energy_kev, corrected, config, what);
     a.mu_coeffs = curve.mu_coeffs;
     a.sigma_coeffs = curve.sigma_coeffs;
   }
-  a.dep_norm = 1.0;  // set by fit_cut_thresholds
+  a.dep_norm = 1.0;
+  return a;
+}
 
-  // ---- DCR: centre vs energy from medians in energy bins of the reference region -------------
-  {
-    DcrCut& d = cuts.dcr;
-    std::vector<std::size_t> ref;
-    for (std::size_t i : region)
-      if (std::isfinite(in.dcr_raw[i])) ref.push_back(i);
-    if (ref.size() < config.min_compton_events)
-      throw core::InputError(what + ": " + std::to_string(ref.size()) + " events with a finite DCR in the reference region");
-    const std::size_t n_bins = std::clamp<std::size_t>(ref.size() / 1000, 1, 8);
-    const double w = (config.compton_hi_kev - config.compton_lo_kev) / static_cast<double>(n_bins);
-    std::vector<std::vector<double>> vals(n_bins), es(n_bins);
-    for (std::size_t i : ref) {
-      const std::size_t b = std::min(n_bins - 1, static_cast<std::size_t>((in.energy_kev[i] - config.compton_lo_kev) / w));
-      vals[b].push_back(in.dcr_raw[i]);
-      es[b].push_back(in.energy_kev[i]);
-    }
-    std::vector<double> x, y;
-    for (std::size_t b = 0; b < n_bins; ++b)
-      if (vals[b].size() >= 50) x.push_back(median(es[b])), y.push_back(median(vals[b]));
-    d.center_coeffs = x.size() >= 2 ? polyfit(x, y, {}, 1) : std::vector<double>{median(y.empty() ? vals[0] : y), 0.0};
-    std::vector<double> resid;
-    resid.reserve(ref.size());
-    for (std::size_t i : ref) resid.push_back(in.dcr_raw[i] - polyval(d.center_coeffs, in.energy_kev[i]));
-    d.width = robust_sigma(resid);
-    if (!(d.width > 0.0)) throw core::InputError(what + ": DCR has zero spread in the reference region");
-    for (double& r : resid) r /= d.width;
-    d.cut = quantile(resid, config.dcr_acceptance);
+// DCR: centre vs energy from medians in energy bins of the reference region, robust width,
+// and the cut at the configured acceptance of the reference events.
+DcrCut fit_dcr_shape(const CutInputs& in, const std::vector<std::size_t>& region, const CutConfig& config,
+                     const std::string& what) {
+  DcrCut d;
+  std::vector<std::size_t> ref;
+  for (std::size_t i : region)
+    if (std::isfinite(in.dcr_raw[i])) ref.push_back(i);
+  if (ref.size() < config.min_compton_events)
+    throw core::InputError(what + ": " + std::to_string(ref.size()) + " events with a finite DCR in the reference region");
+  const std::size_t n_bins = std::clamp<std::size_t>(ref.size() / 1000, 1, 8);
+  const double w = (config.compton_hi_kev - config.compton_lo_kev) / static_cast<double>(n_bins);
+  std::vector<std::vector<double>> vals(n_bins), es(n_bins);
+  for (std::size_t i : ref) {
+    const std::size_t b = std::min(n_bins - 1, static_cast<std::size_t>((in.energy_kev[i] - config.compton_lo_kev) / w));
+    vals[b].push_back(in.dcr_raw[i]);
+    es[b].push_back(in.energy_kev[i]);
   }
+  std::vector<double> x, y;
+  for (std::size_t b = 0; b < n_bins; ++b)
+    if (vals[b].size() >= 50) x.push_back(median(es[b])), y.push_back(median(vals[b]));
+  d.center_coeffs = x.size() >= 2 ? polyfit(x, y, {}, 1) : std::vector<double>{median(y.empty() ? vals[0] : y), 0.0};
+  std::vector<double> resid;
+  resid.reserve(ref.size());
+  for (std::size_t i : ref) resid.push_back(in.dcr_raw[i] - polyval(d.center_coeffs, in.energy_kev[i]));
+  d.width = robust_sigma(resid);
+  if (!(d.width > 0.0)) throw core::InputError(what + ": DCR has zero spread in the reference region");
+  for (double& r : resid) r /= d.width;
+  d.cut = quantile(resid, config.dcr_acceptance);
+  return d;
+}
 
-  // ---- LQ: trend vs drift time from medians in drift-time quantile bins ---------------------
-  {
-    LqCut& l = cuts.lq;
-    std::vector<std::size_t> ref;
-    for (std::size_t i : region)
-      if (std::isfinite(in.lq_raw[i]) && std::isfinite(in.drift_time_ns[i])) ref.push_back(i);
-    if (ref.size() < config.min_compton_events)
-      throw core::InputError(what + ": " + std::to_string(ref.size()) + " events with finite LQ and drift time in the reference region");
-    std::sort(ref.begin(), ref.end(), [&](std::size_t p, std::size_t q) { return in.drift_time_ns[p] < in.drift_time_ns[q]; });
-    const std::size_t n_bins = std::clamp<std::size_t>(ref.size() / 500, 2, 10);
-    std::vector<double> x, y;
-    for (std::size_t b = 0; b < n_bins; ++b) {
-      const std::size_t lo = ref.size() * b / n_bins, hi = ref.size() * (b + 1) / n_bins;
-      std::vector<double> dt, lq;
-      for (std::size_t k = lo; k < hi; ++k) dt.push_back(in.drift_time_ns[ref[k]]), lq.push_back(in.lq_raw[ref[k]]);
-      x.push_back(median(dt));
-      y.push_back(median(lq));
-    }
-    const bool spread = x.back() - x.front() > 1e-6 * (1.0 + std::fabs(x.front()));
-    l.dt_coeffs = spread ? polyfit(x, y, {}, 1) : std::vector<double>{median(y), 0.0};
-    std::vector<double> resid;
-    for (std::size_t i : ref) resid.push_back(in.lq_raw[i] - polyval(l.dt_coeffs, in.drift_time_ns[i]));
-    l.width = robust_sigma(resid);
-    if (!(l.width > 0.0)) throw core::InputError(what + ": LQ has zero spread in the reference region");
+// LQ: trend vs drift time from medians in drift-time quantile bins of the reference region,
+// and its robust width (the cut needs DEP events: fit_cut_thresholds).
+LqCut fit_lq_shape(const CutInputs& in, const std::vector<std::size_t>& region, const CutConfig& config,
+                   const std::string& what) {
+  LqCut l;
+  std::vector<std::size_t> ref;
+  for (std::size_t i : region)
+    if (std::isfinite(in.lq_raw[i]) && std::isfinite(in.drift_time_ns[i])) ref.push_back(i);
+  if (ref.size() < config.min_compton_events)
+    throw core::InputError(what + ": " + std::to_string(ref.size()) + " events with finite LQ and drift time in the reference region");
+  std::sort(ref.begin(), ref.end(), [&](std::size_t p, std::size_t q) { return in.drift_time_ns[p] < in.drift_time_ns[q]; });
+  const std::size_t n_bins = std::clamp<std::size_t>(ref.size() / 500, 2, 10);
+  std::vector<double> x, y;
+  for (std::size_t b = 0; b < n_bins; ++b) {
+    const std::size_t lo = ref.size() * b / n_bins, hi = ref.size() * (b + 1) / n_bins;
+    std::vector<double> dt, lq;
+    for (std::size_t k = lo; k < hi; ++k) dt.push_back(in.drift_time_ns[ref[k]]), lq.push_back(in.lq_raw[ref[k]]);
+    x.push_back(median(dt));
+    y.push_back(median(lq));
   }
+  const bool spread = x.back() - x.front() > 1e-6 * (1.0 + std::fabs(x.front()));
+  l.dt_coeffs = spread ? polyfit(x, y, {}, 1) : std::vector<double>{median(y), 0.0};
+  std::vector<double> resid;
+  for (std::size_t i : ref) resid.push_back(in.lq_raw[i] - polyval(l.dt_coeffs, in.drift_time_ns[i]));
+  l.width = robust_sigma(resid);
+  if (!(l.width > 0.0)) throw core::InputError(what + ": LQ has zero spread in the reference region");
+  return l;
+}
+
+}  // namespace
+
+DetectorCuts fit_cut_shapes(const CutInputs& in, const std::vector<std::size_t>* subset, double dep_fwhm_kev,
+                            const CutConfig& config, const std::string& what) {
+  const std::size_t n = in.size();
+  if (in.avse_raw.size() != n || in.drift_time_ns.size() != n || in.dcr_raw.size() != n || in.lq_raw.size() != n)
+    throw core::InputError(what + ": cut inputs differ in length");
+  const std::vector<std::size_t> all = subset ? std::vector<std::size_t>{} : all_events(n);
+  const std::vector<std::size_t>& events = subset ? *subset : all;
+  const double fwhm_dep = (std::isfinite(dep_fwhm_kev) && dep_fwhm_kev > 0.0) ? dep_fwhm_kev : 2.5;
+  const ShapeRegions regions = shape_regions(in, events, config, fwhm_dep);
+
+  DetectorCuts cuts;
+  cuts.compton_events = regions.continuum.size();
+  if (regions.continuum.size() < config.min_compton_events)
+    throw core::InputError(what + ": " + std::to_string(regions.continuum.size()) + " Compton-continuum events (< " +
+                           std::to_string(config.min_compton_events) + ") for the A/E and DCR fits");
+  cuts.avse = fit_avse_shape(in, events, regions, PeakWindow::around(core::kDepKev, fwhm_dep), config, what);
+  cuts.dcr = fit_dcr_shape(in, regions.region, config, what);
+  cuts.lq = fit_lq_shape(in, regions.region, config, what);
   return cuts;
 }
 
@@ -338,12 +370,8 @@ void CutThresholds::apply_to(DetectorCuts& c) const {
 
 DetectorCuts fit_cuts(const CutInputs& in, const std::vector<std::size_t>* subset, double dep_fwhm_kev,
                       const CutConfig& config, const std::string& what) {
-  std::vector<std::size_t> all;
-  if (!subset) {
-    all.resize(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) all[i] = i;
-    subset = &all;
-  }
+  const std::vector<std::size_t> all = subset ? std::vector<std::size_t>{} : all_events(in.size());
+  if (!subset) subset = &all;
   DetectorCuts cuts = fit_cut_shapes(in, subset, dep_fwhm_kev, config, what);
   const std::vector<const DetectorCuts*> shapes(in.size(), &cuts);
   fit_cut_thresholds(in, *subset, shapes, dep_fwhm_kev, config, what).apply_to(cuts);

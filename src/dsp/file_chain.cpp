@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "wavelearn/core/error.hpp"
@@ -28,6 +30,9 @@ std::vector<std::string> carried_fields(const io::WaveformReader& reader) {
   const io::FieldMap& m = reader.fields();
   std::vector<std::string> names = {m.id, m.detector, m.run, m.tp0, m.energy};
   names.insert(names.end(), m.labels.begin(), m.labels.end());
+  // A simulated file's true topology travels with its features, so a model trained on the
+  // feature table is judged at truth level like one trained on the waveforms.
+  for (const char* truth : {"truth_is_single_site", "truth_n_sites", "truth_energy_kev"}) names.push_back(truth);
   std::vector<std::string> present;
   for (const auto& name : names) {
     if (!name.empty() && reader.has_field(name) &&
@@ -97,44 +102,36 @@ void resolve_taus(io::WaveformReader& reader, const ChainConfig& cfg, const std:
   }
 }
 
-}  // namespace
-
-FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOptions& options) {
-  FileChainResult result;
-  const ChainConfig& cfg = options.config;
-  const std::size_t n_events = std::min(reader.n_events(), options.max_events);
-  const std::size_t n = reader.n_samples();
-  const double dt = reader.sample_period_ns();
-  if (n_events == 0) throw core::InputError(reader.path() + ": no events to process");
-  const int threads = core::resolve_threads(options.threads);
-  result.n_events = n_events;
-
-  // Carried columns (read whole: one (N,) vector each, small beside the waveforms).
-  const auto carried = carried_fields(reader);
-  for (const auto& name : carried) result.table.add(name, reader.read_scalar(name, 0, n_events));
+// Carried columns of the first n_events (read whole: one (N,) vector each, small beside the
+// waveforms) into the table, and the detector number of every event (0 without a detector
+// field, then also written as a `detector` column: per-detector consumers need it).
+std::vector<long long> carry_fields(io::WaveformReader& reader, std::size_t n_events, io::Table& table) {
+  for (const auto& name : carried_fields(reader)) table.add(name, reader.read_scalar(name, 0, n_events));
   std::vector<long long> detector(n_events, 0);
   const std::string& det_field = reader.fields().detector;
-  if (!det_field.empty() && result.table.has(det_field)) {
-    const auto& d = result.table.column(det_field);
+  if (!det_field.empty() && table.has(det_field)) {
+    const auto& d = table.column(det_field);
     for (std::size_t i = 0; i < n_events; ++i) detector[i] = io::detector_number(d[i], reader.path(), det_field, i);
-  } else if (!result.table.has("detector")) {
-    // Per-detector consumers (calibrate, cuts) need the column: one detector, number 0.
-    result.table.add("detector", std::vector<double>(n_events, 0.0));
+  } else if (!table.has("detector")) {
+    table.add("detector", std::vector<double>(n_events, 0.0));
   }
-  const auto start = std::chrono::steady_clock::now();  // tau estimate, reads and chain
-  resolve_taus(reader, cfg, detector, threads, result);
-  result.tau_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return detector;
+}
 
-  // Feature pass, chunk by chunk; one Chain per thread lives across chunks.
+// The feature pass, chunk by chunk; one Chain per thread lives across chunks. Records are
+// mapped where the layout allows (no copy through the page cache), else read.
+std::vector<Features> chain_pass(io::WaveformReader& reader, const FileChainOptions& options, std::size_t n_events,
+                                 int threads, const std::vector<long long>& detector,
+                                 const std::map<long long, double>& tau_ns) {
+  const std::size_t n = reader.n_samples();
   std::vector<Features> features(n_events);
   const std::size_t chunk = std::max<std::size_t>(1, reader.chunk_events());
   std::vector<float> wf;  // allocated only when the file cannot be mapped
   std::vector<double> tau(std::min(chunk, n_events));
   std::vector<Chain> chains;
-  for (int t = 0; t < threads; ++t) chains.emplace_back(cfg, dt, n);
+  for (int t = 0; t < threads; ++t) chains.emplace_back(options.config, reader.sample_period_ns(), n);
   core::Progress progress("dsp", n_events, options.quiet);
   for (std::size_t first = 0; first < n_events;) {
-    // Mapped records where the layout allows (no copy through the page cache), else a read.
     std::size_t count = 0;
     const float* rows = reader.view_rows(first, std::min(chunk, n_events - first), &count);
     if (!rows) {
@@ -143,7 +140,7 @@ FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOpt
       reader.read_window(first, count, 0, n, wf.data());
       rows = wf.data();
     }
-    for (std::size_t i = 0; i < count; ++i) tau[i] = result.tau_ns[detector[first + i]];
+    for (std::size_t i = 0; i < count; ++i) tau[i] = tau_ns.at(detector[first + i]);
     core::parallel_for(count, threads, [&](std::size_t b, std::size_t e, int t) {
       Chain& chain = chains[static_cast<std::size_t>(t)];
       for (std::size_t i = b; i < e; ++i) {
@@ -156,31 +153,58 @@ FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOpt
     first += count;
     progress.update(first);
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
+  return features;
+}
 
-  const auto& names = feature_names();
-  for (std::size_t c = 0; c < names.size(); ++c) {
-    std::vector<double> col(n_events);
-    for (std::size_t i = 0; i < n_events; ++i) col[i] = feature_value(features[i], c);
-    result.table.add(names[c], std::move(col));
+// One column per entry of the feature schema, in its order.
+void add_feature_columns(const std::vector<Features>& features, io::Table& table) {
+  for (const FeatureColumn& c : feature_schema()) {
+    std::vector<double> col(features.size());
+    for (std::size_t i = 0; i < features.size(); ++i) col[i] = c.get(features[i]);
+    table.add(c.name, std::move(col));
   }
-  for (const auto& f : features) result.n_quality_ok += (f.quality == kQualityOk);
+}
 
+// Provenance: source, sampling, configuration, the tau used per detector, units and flags.
+void set_provenance(const io::WaveformReader& reader, const ChainConfig& cfg,
+                    const std::map<long long, double>& tau_ns, io::Table& table) {
   std::string taus = "{";
-  for (const auto& [d, t] : result.tau_ns) {
+  for (const auto& [d, t] : tau_ns) {
     taus += (taus.size() > 1 ? ", \"" : "\"") + std::to_string(d) + "\": " + std::to_string(t);
   }
   taus += "}";
-  auto& attrs = result.table.attributes;
+  auto& attrs = table.attributes;
   attrs["source_file"] = reader.path();
   attrs["source_format"] = io::format_name(reader.format());
-  attrs["sample_period_ns"] = std::to_string(dt);
-  attrs["n_samples"] = std::to_string(n);
+  attrs["sample_period_ns"] = std::to_string(reader.sample_period_ns());
+  attrs["n_samples"] = std::to_string(reader.n_samples());
   attrs["dsp_config"] = chain_config_json(cfg);
   attrs["tau_ns_by_detector"] = taus;
+  attrs["feature_units"] = feature_units_json();
   attrs["quality_bits"] =
       "1 non-finite, 2 flat, 4 saturated, 8 negative, 16 no rise, 32 pile-up, 64 baseline unstable, 128 too short";
+}
+
+}  // namespace
+
+FileChainResult run_chain_on_file(io::WaveformReader& reader, const FileChainOptions& options) {
+  FileChainResult result;
+  const std::size_t n_events = std::min(reader.n_events(), options.max_events);
+  if (n_events == 0) throw core::InputError(reader.path() + ": no events to process");
+  const int threads = core::resolve_threads(options.threads);
+  result.n_events = n_events;
+  const std::vector<long long> detector = carry_fields(reader, n_events, result.table);
+
+  const auto start = std::chrono::steady_clock::now();  // tau estimate, reads and chain
+  resolve_taus(reader, options.config, detector, threads, result);
+  result.tau_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::vector<Features> features = chain_pass(reader, options, n_events, threads, detector, result.tau_ns);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  add_feature_columns(features, result.table);
+  for (const auto& f : features) result.n_quality_ok += (f.quality == kQualityOk);
+  set_provenance(reader, options.config, result.tau_ns, result.table);
   return result;
 }
 

@@ -43,11 +43,9 @@ double peak_model_grad(double x, const std::vector<double>& p, double bin_width,
   return area * frac + bin_width * (0.5 * step * erfc_z + p[kBg] + p[kSlope] * (x - mu));
 }
 
-}  // namespace
-
-PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double centroid_guess,
-                       double sigma_guess, const PeakFitOptions& options) {
-  std::vector<double> x, y;
+// Bin centres and counts of h within [x_lo, x_hi]; at least 8 bins and 10 counts.
+void bins_in_range(const Histogram& h, double x_lo, double x_hi, const std::string& where, std::vector<double>& x,
+                   std::vector<double>& y) {
   for (std::size_t i = 0; i < h.n_bins(); ++i) {
     const double c = h.center(i);
     if (c >= x_lo && c <= x_hi) {
@@ -55,13 +53,19 @@ PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double cent
       y.push_back(h.counts[i]);
     }
   }
-  const std::string where = "peak fit near " + std::to_string(centroid_guess);
   if (x.size() < 8) throw core::InputError(where + ": only " + std::to_string(x.size()) + " bins in range");
   double total = 0.0;
   for (double v : y) total += v;
   if (total < 10.0) throw core::InputError(where + ": only " + std::to_string(total) + " counts in range");
+}
 
-  const double w = h.bin_width();
+// Starting point: background and step from the edge bins (per unit x), area = counts above
+// them, centroid at the highest (lightly smoothed) bin away from the edges (a guess several
+// sigma off the peak leaves the Gaussian with no gradient to follow).
+std::vector<double> start_params(const std::vector<double>& x, const std::vector<double>& y, double w,
+                                 double centroid_guess, double sigma_guess, const PeakFitOptions& options) {
+  double total = 0.0;
+  for (double v : y) total += v;
   const std::size_t edge = std::max<std::size_t>(2, x.size() / 8);
   double left = 0.0, right = 0.0;
   for (std::size_t i = 0; i < edge; ++i) {
@@ -73,18 +77,14 @@ PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double cent
   const double bg0 = std::min(left, right);
   const double step0 = std::max(0.0, left - right);
   const double area0 = std::max(1.0, total - (bg0 + 0.5 * step0) * w * static_cast<double>(x.size()));
-
-  // Start at the highest (lightly smoothed) bin away from the edges: a guess several sigma
-  // off the peak leaves the Gaussian with no gradient to follow.
   double mu0 = centroid_guess;
-  {
-    const std::vector<double> s = smooth(y, 1);
-    const std::size_t skip = x.size() / 10;
-    std::size_t best = x.size();
-    for (std::size_t i = skip; i + skip < x.size(); ++i)
-      if (best == x.size() || s[i] > s[best]) best = i;
-    if (best < x.size() && s[best] > 0.0) mu0 = x[best];
-  }
+  const std::vector<double> s = smooth(y, 1);
+  const std::size_t skip = x.size() / 10;
+  std::size_t best = x.size();
+  for (std::size_t i = skip; i + skip < x.size(); ++i)
+    if (best == x.size() || s[i] > s[best]) best = i;
+  if (best < x.size() && s[best] > 0.0) mu0 = x[best];
+
   std::vector<double> start(kNParams, 0.0);
   start[kMu] = mu0;
   start[kSigma] = std::max(sigma_guess, 0.5 * w);
@@ -92,7 +92,12 @@ PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double cent
   start[kStep] = options.with_step ? step0 : 0.0;
   start[kBg] = bg0;
   start[kSlope] = 0.0;
+  return start;
+}
 
+// Fit settings: step and slope fixed at 0 unless wanted; centroid within the range, width
+// between a fifth of a bin and half the range.
+LmOptions peak_lm_options(double x_lo, double x_hi, double w, const PeakFitOptions& options) {
   LmOptions lm;
   lm.cost = options.cost;
   lm.fixed.assign(kNParams, false);
@@ -102,9 +107,10 @@ PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double cent
   lm.lower = {x_lo, 0.2 * w, 0.0, 0.0, -1e30, -1e30};
   lm.upper = {x_hi, 0.5 * span, 1e30, 1e30, 1e30, 1e30};
   lm.gradient = [w](double xx, const std::vector<double>& p, double* g) { return peak_model_grad(xx, p, w, g); };
-  const LmResult r = levenberg_marquardt([w](double xx, const std::vector<double>& p) { return peak_model(xx, p, w); },
-                                         x, y, {}, start, lm);
+  return lm;
+}
 
+PeakFitResult to_result(const LmResult& r) {
   PeakFitResult out;
   out.centroid = r.params[kMu];
   out.centroid_err = r.errors[kMu];
@@ -120,15 +126,36 @@ PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double cent
   out.cost = r.cost;
   out.ndf = r.ndf;
   out.converged = r.converged;
-  // A centroid on the range edge or a width at its bound means no peak was there.
+  return out;
+}
+
+// A centroid on the range edge or a width at its bound means no peak was there; a
+// fluctuation of the background fits a small area with a large error.
+void check_is_peak(const PeakFitResult& out, const LmOptions& lm, double x_lo, double x_hi, double w,
+                   const std::string& where) {
   const double margin = 0.5 * w;
   if (!(out.area > 0.0) || out.centroid <= x_lo + margin || out.centroid >= x_hi - margin ||
       out.sigma <= lm.lower[kSigma] * 1.001 || out.sigma >= lm.upper[kSigma] * 0.999)
     throw core::InputError(where + ": no peak found in [" + std::to_string(x_lo) + ", " + std::to_string(x_hi) + "]");
-  // A fluctuation of the background fits a small area with a large error.
   if (!(out.area >= 3.0 * out.area_err))
     throw core::InputError(where + ": no significant peak (area " + std::to_string(out.area) + " +- " +
                            std::to_string(out.area_err) + ")");
+}
+
+}  // namespace
+
+PeakFitResult fit_peak(const Histogram& h, double x_lo, double x_hi, double centroid_guess,
+                       double sigma_guess, const PeakFitOptions& options) {
+  const std::string where = "peak fit near " + std::to_string(centroid_guess);
+  std::vector<double> x, y;
+  bins_in_range(h, x_lo, x_hi, where, x, y);
+  const double w = h.bin_width();
+  const std::vector<double> start = start_params(x, y, w, centroid_guess, sigma_guess, options);
+  const LmOptions lm = peak_lm_options(x_lo, x_hi, w, options);
+  const LmResult r = levenberg_marquardt([w](double xx, const std::vector<double>& p) { return peak_model(xx, p, w); },
+                                         x, y, {}, start, lm);
+  const PeakFitResult out = to_result(r);
+  check_is_peak(out, lm, x_lo, x_hi, w, where);
   return out;
 }
 

@@ -8,6 +8,10 @@ using nlohmann::json;
 
 json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
+json interval_json(const Proportion& p) {
+  return json::array({finite_or_null(p.lo), finite_or_null(p.hi)});
+}
+
 void to_json(json& j, const RocCurve& v) {
   json pts = json::array();
   const std::size_t n = v.points.size();
@@ -132,6 +136,20 @@ void to_json(json& j, const ResolutionBin& v) {
        {"resolution", v.resolution}};
 }
 
+namespace {
+
+// The interval-carrying truth keys, shared by RegionCutResult and the PSD contract.
+json truth_keys(const RegionCutResult& v) {
+  return {{"sse_efficiency", finite_or_null(v.sse_efficiency.value)},
+          {"sse_efficiency_ci95", interval_json(v.sse_efficiency)},
+          {"mse_rejection", finite_or_null(v.mse_rejection.value)},
+          {"mse_rejection_ci95", interval_json(v.mse_rejection)},
+          {"n_sse", v.n_single_site},
+          {"n_mse", v.n_multi_site}};
+}
+
+}  // namespace
+
 void to_json(json& j, const RegionCutResult& v) {
   j = {{"region", v.region.name},
        {"lo_kev", v.region.lo_kev},
@@ -142,11 +160,59 @@ void to_json(json& j, const RegionCutResult& v) {
        {"multi_site_pass", v.multi_site_pass},
        {"single_site_efficiency", finite_or_null(v.single_site_efficiency)},
        {"multi_site_rejection", finite_or_null(v.multi_site_rejection)},
-       {"survival_fraction", finite_or_null(v.survival_fraction)}};
+       {"survival_fraction", finite_or_null(v.survival_fraction)},
+       {"survival_ci95", interval_json(v.survival)}};
+  j.update(truth_keys(v));
 }
 
 void to_json(json& j, const CutTruthEvaluation& v) {
   j = {{"cut", v.cut_name}, {"regions", v.regions}};
+}
+
+void to_json(json& j, const Proportion& v) {
+  j = {{"value", finite_or_null(v.value)}, {"ci95", interval_json(v)}, {"n", v.n}, {"k", v.k}};
+}
+
+void to_json(json& j, const DepWorkingPoint& v) {
+  j = {{"definition", v.definition},
+       {"threshold", finite_or_null(v.threshold)},
+       {"dep_acceptance", finite_or_null(v.dep_acceptance)},
+       {"model_dep_acceptance", finite_or_null(v.model_dep_acceptance)},
+       {"matched", v.matched},
+       {"n_dep", v.n_dep}};
+}
+
+void to_json(json& j, const RegionSurvival& v) {
+  j = {{"region", v.region.name},
+       {"lo_kev", v.region.lo_kev},
+       {"hi_kev", v.region.hi_kev},
+       {"survival", v.survival}};
+}
+
+void to_json(json& j, const SurvivalBin& v) {
+  j = {{"lo_kev", v.lo_kev}, {"hi_kev", v.hi_kev}, {"survival", v.survival}};
+}
+
+void to_json(json& j, const PsdEvaluation& v) {
+  json wp = v.wp;
+  json survival = json::object();
+  for (const auto& s : v.survival) survival[s.region.name] = s.survival;
+  wp["survival"] = std::move(survival);
+  j = {{"n_events", v.n_events},
+       {"auc", finite_or_null(v.auc.auc)},
+       {"auc_ci95", json::array({finite_or_null(v.auc.lower), finite_or_null(v.auc.upper)})},
+       {"pr_auc", finite_or_null(v.pr_auc)},
+       {"working_point", std::move(wp)}};
+  if (v.truth.empty()) return;  // real data: no truth, no key (not an empty table)
+  json truth = json::object();
+  for (const auto& t : v.truth) truth[t.region.name] = truth_keys(t);
+  j["truth"] = std::move(truth);
+}
+
+json to_json(const PsdEvaluation& v) {
+  json j;
+  to_json(j, v);
+  return j;
 }
 
 }  // namespace wl::eval

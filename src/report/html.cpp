@@ -53,6 +53,7 @@ th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f3
 td:first-child,th:first-child{text-align:left}
 figure{display:inline-block;margin:.5em;vertical-align:top}figure img{max-width:520px;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#555;max-width:520px}footer{margin-top:3em;color:#888;font-size:.85em}
+.warning{background:#fff3cd;border-left:4px solid #d58512;padding:.5em .8em;font-weight:600}
 )";
 
 constexpr const char* kImageCheck = R"(<script>
@@ -67,6 +68,37 @@ window.addEventListener('load', function () {
 
 std::string anchor(std::size_t i) { return "section-" + std::to_string(i + 1); }
 
+void render_table(std::ostringstream& o, const Table& t) {
+  o << "<table>\n";
+  if (!t.caption.empty()) o << "<caption>" << html_escape(t.caption) << "</caption>\n";
+  if (!t.header.empty()) {
+    o << "<tr>";
+    for (const auto& h : t.header) o << "<th>" << html_escape(h) << "</th>";
+    o << "</tr>\n";
+  }
+  for (const auto& row : t.rows) {
+    o << "<tr>";
+    for (const auto& c : row) o << "<td>" << html_escape(c) << "</td>";
+    o << "</tr>\n";
+  }
+  o << "</table>\n";
+}
+
+void render_section(std::ostringstream& o, const Section& s, std::size_t i) {
+  o << "<section id=\"" << anchor(i) << "\">\n<h2>" << html_escape(s.title) << "</h2>\n";
+  for (const auto& w : s.warnings) o << "<p class=\"warning\">" << html_escape(w) << "</p>\n";
+  for (const auto& p : s.paragraphs) o << "<p>" << html_escape(p) << "</p>\n";
+  for (const auto& l : s.links)
+    o << "<p><a href=\"" << html_escape(l.path) << "\">" << html_escape(l.caption) << "</a></p>\n";
+  for (const auto& t : s.tables) render_table(o, t);
+  for (const auto& img : s.images) {
+    o << "<figure><a href=\"" << html_escape(img.path) << "\"><img src=\"" << html_escape(img.path)
+      << "\" alt=\"" << html_escape(img.caption) << "\"></a><figcaption>" << html_escape(img.caption)
+      << "</figcaption></figure>\n";
+  }
+  o << "</section>\n";
+}
+
 }  // namespace
 
 std::string render_html(const HtmlReport& r) {
@@ -75,41 +107,14 @@ std::string render_html(const HtmlReport& r) {
   for (const auto& s : r.sections) n_images += s.images.size();
   o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    << "<title>" << html_escape(r.title) << "</title>\n<style>" << kStyle
-    << "</style>\n</head>\n<body>\n"
+    << "<title>" << html_escape(r.title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n"
     << "<h1>" << html_escape(r.title) << "</h1>\n";
   if (!r.subtitle.empty()) o << "<p class=\"subtitle\">" << html_escape(r.subtitle) << "</p>\n";
   o << "<nav>";
-  for (std::size_t i = 0; i < r.sections.size(); ++i) {
+  for (std::size_t i = 0; i < r.sections.size(); ++i)
     o << "<a href=\"#" << anchor(i) << "\">" << html_escape(r.sections[i].title) << "</a>";
-  }
   o << "</nav>\n";
-  for (std::size_t i = 0; i < r.sections.size(); ++i) {
-    const auto& s = r.sections[i];
-    o << "<section id=\"" << anchor(i) << "\">\n<h2>" << html_escape(s.title) << "</h2>\n";
-    for (const auto& p : s.paragraphs) o << "<p>" << html_escape(p) << "</p>\n";
-    for (const auto& t : s.tables) {
-      o << "<table>\n";
-      if (!t.caption.empty()) o << "<caption>" << html_escape(t.caption) << "</caption>\n";
-      if (!t.header.empty()) {
-        o << "<tr>";
-        for (const auto& h : t.header) o << "<th>" << html_escape(h) << "</th>";
-        o << "</tr>\n";
-      }
-      for (const auto& row : t.rows) {
-        o << "<tr>";
-        for (const auto& c : row) o << "<td>" << html_escape(c) << "</td>";
-        o << "</tr>\n";
-      }
-      o << "</table>\n";
-    }
-    for (const auto& img : s.images) {
-      o << "<figure><a href=\"" << html_escape(img.path) << "\"><img src=\""
-        << html_escape(img.path) << "\" alt=\"" << html_escape(img.caption) << "\"></a><figcaption>"
-        << html_escape(img.caption) << "</figcaption></figure>\n";
-    }
-    o << "</section>\n";
-  }
+  for (std::size_t i = 0; i < r.sections.size(); ++i) render_section(o, r.sections[i], i);
   o << "<footer>images loaded: <span id=\"wl-images-loaded\">?</span> of <span "
        "id=\"wl-images-total\">"
     << n_images << "</span> &middot; written by wavelearn</footer>\n"

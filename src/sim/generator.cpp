@@ -109,20 +109,27 @@ void Generator::generate_event(std::size_t index, float* out, EventTruth& t) con
     add_slow(t.detector, t.delayed_fraction * t.visible_energy_kev * d.gain_adc_per_kev, t.delayed_tau_ns,
              slow_start, out);
   }
-  if (p.pileup_fraction > 0.0 && rng.uniform() < p.pileup_fraction) {
-    // A second, independent gamma somewhere in the trace away from the edges.
-    EventTruth second;
-    sample_gamma(p, rng, second);
-    const double drift = sample_drift_ns(p, d, rng);
-    const double margin = p.pileup_margin_ns / dt;
-    const double lo = margin, hi = static_cast<double>(n) - margin;
-    if (hi > lo) {
-      const std::size_t at = static_cast<std::size_t>(lo + (hi - lo) * rng.uniform());
-      add_pulse(t.detector, drift, draw_contact(rng), second.energy_kev * d.gain_adc_per_kev, at, out);
-      t.pileup = true;
-      t.pileup_energy_kev = second.energy_kev;
-      t.pileup_offset_ns = static_cast<float>((static_cast<double>(at) - static_cast<double>(start)) * dt);
-    }
+  if (p.pileup_fraction > 0.0 && rng.uniform() < p.pileup_fraction) add_pileup(d, rng, start, out, t);
+}
+
+// Placed away from the record's edges by pileup_margin_ns; nothing when the record is too
+// short for that.
+void Generator::add_pileup(const DetectorParams& d, core::Rng& rng, std::size_t start, float* out,
+                           EventTruth& t) const {
+  const SimParams& p = params_;
+  const double dt = p.sample_period_ns;
+  const std::size_t n = static_cast<std::size_t>(p.n_samples);
+  EventTruth second;
+  sample_gamma(p, rng, second);
+  const double drift = sample_drift_ns(p, d, rng);
+  const double margin = p.pileup_margin_ns / dt;
+  const double lo = margin, hi = static_cast<double>(n) - margin;
+  if (hi > lo) {
+    const std::size_t at = static_cast<std::size_t>(lo + (hi - lo) * rng.uniform());
+    add_pulse(t.detector, drift, draw_contact(rng), second.energy_kev * d.gain_adc_per_kev, at, out);
+    t.pileup = true;
+    t.pileup_energy_kev = second.energy_kev;
+    t.pileup_offset_ns = static_cast<float>((static_cast<double>(at) - static_cast<double>(start)) * dt);
   }
 }
 

@@ -165,32 +165,18 @@ dsp::AnalysisResult calibration_run(const Generator& gen, const SimulateOptions&
   return labeller.finish().analysis;
 }
 
-}  // namespace
+// A file smaller than a calibration run is labelled with the calibration of a separate one.
+bool separate_calibration(const SimulateOptions& o) { return o.n_events < kCalibrationRunEvents; }
 
-SimulateSummary simulate_to_file(const SimulateOptions& o) {
-  const auto t_start = Clock::now();
-  if (o.out_path.empty()) throw core::InputError("simulate: no output path");
-  if (o.n_events == 0) throw core::InputError("simulate: --events must be > 0");
-  core::refuse_overwrite(o.out_path, o.force);
-  const Generator gen(o.params, o.seed, o.n_events);
-  const SimParams& p = gen.params();
-  const std::size_t n_samples = static_cast<std::size_t>(p.n_samples);
-  const int threads = core::resolve_threads(o.threads);
+// Generates every event chunk by chunk: waveforms straight to the writer, truth into the
+// columns, features into the labeller (when labelling); counts into the summary.
+void generate_all(const Generator& gen, const SimulateOptions& o, int threads, io::MjdWriter& writer,
+                  TruthColumns& cols, Labeller& labeller, SimulateSummary& s) {
+  const std::size_t n_samples = static_cast<std::size_t>(gen.params().n_samples);
   const std::size_t chunk = std::max<std::size_t>(1, std::min(o.chunk_events, o.n_events));
-
-  io::MjdWriterOptions wo;
-  wo.force = o.force;
-  io::MjdWriter writer(o.out_path, o.n_events, n_samples, wo);
   std::vector<float> wf(chunk * n_samples);
   std::vector<EventTruth> truth(chunk);
   std::vector<int32_t> det(chunk);
-  TruthColumns cols(o.n_events);
-  Labeller labeller(p.sample_period_ns, n_samples, o.label ? o.n_events : 0, threads, dsp::ChainConfig{},
-                    label_analysis_config());
-
-  SimulateSummary s;
-  s.n_events = o.n_events;
-  s.threads = threads;
   core::Progress progress("simulate", o.n_events, o.quiet);
   for (std::size_t first = 0; first < o.n_events; first += chunk) {
     const std::size_t count = std::min(chunk, o.n_events - first);
@@ -208,55 +194,94 @@ SimulateSummary simulate_to_file(const SimulateOptions& o) {
     progress.update(first + count);
   }
   progress.finish();
+}
+
+// Labels from the file's own events, or (for a file too small to calibrate) with the
+// calibration and cuts of a separate calibration run.
+LabelResult finish_labels(Labeller& labeller, const Generator& gen, const SimulateOptions& o, int threads) {
+  const std::size_t n_samples = static_cast<std::size_t>(gen.params().n_samples);
+  try {
+    return separate_calibration(o) ? labeller.finish_with(calibration_run(gen, o, n_samples, threads))
+                                   : labeller.finish();
+  } catch (const core::InputError& e) {
+    throw core::InputError(std::string("simulate: labelling ") + std::to_string(o.n_events) +
+                           " events failed (simulate more events, fewer detectors, or --no-labels): " + e.what());
+  }
+}
+
+// energy_label and psd_label_* fields, and how they were made (attributes).
+void write_labels(io::MjdWriter& writer, const LabelResult& lab, const SimulateOptions& o,
+                  const dsp::ChainConfig& chain) {
+  writer.write_field("energy_label", lab.energy_kev);
+  writer.write_field("psd_label_low_avse", lab.low_avse);
+  writer.write_field("psd_label_high_avse", lab.high_avse);
+  writer.write_field("psd_label_dcr", lab.dcr);
+  writer.write_field("psd_label_lq", lab.lq);
+  writer.set_attribute("labels", std::string("wavelearn DSP chain + calibration analysis (dsp::analyse): low A/E at "
+                                             "90 % DEP acceptance, DCR and LQ at 99 %, high A/E symmetric"));
+  writer.set_attribute("labels_calibrated_on",
+                       separate_calibration(o)
+                           ? "a separate calibration run of " + std::to_string(kCalibrationRunEvents) +
+                                 " events of the same detectors (generator indices from 2^40), not written"
+                           : std::string("this file's own events"));
+  writer.set_attribute("dsp_chain_config", dsp::chain_config_json(chain));
+  nlohmann::json analysis = dsp::to_json(lab.analysis);
+  nlohmann::json taus = nlohmann::json::object();
+  for (const auto& [d, tau] : lab.tau_ns_by_detector) taus[std::to_string(d)] = tau;
+  analysis["tau_ns_by_detector"] = taus;
+  writer.set_attribute("analysis", analysis.dump());
+}
+
+// Pass fractions, survival and resolution lines and notes of the labels for the summary.
+void summarise_labels(const LabelResult& lab, SimulateSummary& s) {
+  s.labelled = true;
+  s.pass_low_avse = mean_u8(lab.low_avse);
+  s.pass_high_avse = mean_u8(lab.high_avse);
+  s.pass_dcr = mean_u8(lab.dcr);
+  s.pass_lq = mean_u8(lab.lq);
+  char line[256];
+  for (const auto& r : lab.analysis.summary.survival) {
+    std::snprintf(line, sizeof line, "%-8s %7.1f-%7.1f keV  %8.0f events  low A/E %5.1f %%  high A/E %5.1f %%  DCR %5.1f %%  LQ %5.1f %%",
+                  r.region.c_str(), r.lo_kev, r.hi_kev, r.events, 100 * r.low_avse, 100 * r.high_avse, 100 * r.dcr,
+                  100 * r.lq);
+    s.survival_lines.emplace_back(line);
+  }
+  for (const auto& r : lab.analysis.summary.resolution) {
+    std::snprintf(line, sizeof line, "FWHM at %7.1f keV: %.2f +- %.2f keV (centroid %.2f)", r.energy_kev, r.fwhm_kev,
+                  r.fwhm_err_kev, r.centroid_kev);
+    s.resolution_lines.emplace_back(line);
+  }
+  s.notes = lab.analysis.summary.notes;
+}
+
+}  // namespace
+
+SimulateSummary simulate_to_file(const SimulateOptions& o) {
+  const auto t_start = Clock::now();
+  if (o.out_path.empty()) throw core::InputError("simulate: no output path");
+  if (o.n_events == 0) throw core::InputError("simulate: --events must be > 0");
+  core::refuse_overwrite(o.out_path, o.force);
+  const Generator gen(o.params, o.seed, o.n_events);
+  const SimParams& p = gen.params();
+  const std::size_t n_samples = static_cast<std::size_t>(p.n_samples);
+  const int threads = core::resolve_threads(o.threads);
+
+  io::MjdWriterOptions wo;
+  wo.force = o.force;
+  io::MjdWriter writer(o.out_path, o.n_events, n_samples, wo);
+  TruthColumns cols(o.n_events);
+  Labeller labeller(p.sample_period_ns, n_samples, o.label ? o.n_events : 0, threads, dsp::ChainConfig{},
+                    label_analysis_config());
+  SimulateSummary s;
+  s.n_events = o.n_events;
+  s.threads = threads;
+  generate_all(gen, o, threads, writer, cols, labeller, s);
   cols.write(writer);
   write_attributes(writer, gen, o);
-
   if (o.label) {
-    LabelResult lab;
-    const bool separate_calibration = o.n_events < kCalibrationRunEvents;
-    try {
-      lab = separate_calibration ? labeller.finish_with(calibration_run(gen, o, n_samples, threads))
-                                 : labeller.finish();
-    } catch (const core::InputError& e) {
-      throw core::InputError(std::string("simulate: labelling ") + std::to_string(o.n_events) +
-                             " events failed (simulate more events, fewer detectors, or --no-labels): " + e.what());
-    }
-    writer.write_field("energy_label", lab.energy_kev);
-    writer.write_field("psd_label_low_avse", lab.low_avse);
-    writer.write_field("psd_label_high_avse", lab.high_avse);
-    writer.write_field("psd_label_dcr", lab.dcr);
-    writer.write_field("psd_label_lq", lab.lq);
-    writer.set_attribute("labels", std::string("wavelearn DSP chain + calibration analysis (dsp::analyse): low A/E at "
-                                               "90 % DEP acceptance, DCR and LQ at 99 %, high A/E symmetric"));
-    writer.set_attribute("labels_calibrated_on",
-                         separate_calibration
-                             ? "a separate calibration run of " + std::to_string(kCalibrationRunEvents) +
-                                   " events of the same detectors (generator indices from 2^40), not written"
-                             : std::string("this file's own events"));
-    writer.set_attribute("dsp_chain_config", dsp::chain_config_json(labeller.chain_config()));
-    nlohmann::json analysis = dsp::to_json(lab.analysis);
-    nlohmann::json taus = nlohmann::json::object();
-    for (const auto& [d, tau] : lab.tau_ns_by_detector) taus[std::to_string(d)] = tau;
-    analysis["tau_ns_by_detector"] = taus;
-    writer.set_attribute("analysis", analysis.dump());
-    s.labelled = true;
-    s.pass_low_avse = mean_u8(lab.low_avse);
-    s.pass_high_avse = mean_u8(lab.high_avse);
-    s.pass_dcr = mean_u8(lab.dcr);
-    s.pass_lq = mean_u8(lab.lq);
-    char line[256];
-    for (const auto& r : lab.analysis.summary.survival) {
-      std::snprintf(line, sizeof line, "%-8s %7.1f-%7.1f keV  %8.0f events  low A/E %5.1f %%  high A/E %5.1f %%  DCR %5.1f %%  LQ %5.1f %%",
-                    r.region.c_str(), r.lo_kev, r.hi_kev, r.events, 100 * r.low_avse, 100 * r.high_avse, 100 * r.dcr,
-                    100 * r.lq);
-      s.survival_lines.emplace_back(line);
-    }
-    for (const auto& r : lab.analysis.summary.resolution) {
-      std::snprintf(line, sizeof line, "FWHM at %7.1f keV: %.2f +- %.2f keV (centroid %.2f)", r.energy_kev, r.fwhm_kev,
-                    r.fwhm_err_kev, r.centroid_kev);
-      s.resolution_lines.emplace_back(line);
-    }
-    s.notes = lab.analysis.summary.notes;
+    const LabelResult lab = finish_labels(labeller, gen, o, threads);
+    write_labels(writer, lab, o, labeller.chain_config());
+    summarise_labels(lab, s);
   }
   writer.commit();
   s.total_seconds = seconds_since(t_start);

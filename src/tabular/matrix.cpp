@@ -14,14 +14,6 @@ using core::InputError;
 
 namespace {
 
-// The random streams of wl::data::make_split, so a seed picks the same rows here.
-constexpr uint64_t kShuffleStream = 0x5117;
-constexpr uint64_t kPartStream = 0x5118;
-
-void shuffle(std::vector<std::size_t>& v, core::Rng& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
-}
-
 std::string join(const std::vector<std::string>& names) {
   std::string s;
   for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
@@ -162,51 +154,12 @@ MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy defa
   return o;
 }
 
-RowSplit split_rows(std::size_t n, const SplitFractions& c, uint64_t seed) {
-  for (double f : {c.train, c.validation, c.test}) {
-    if (!(f >= 0.0) || f > 1.0) throw InputError("split fractions must lie in [0, 1]");
-  }
-  const double sum = c.train + c.validation + c.test;
-  if (sum > 1.0 + 1e-9) {
-    throw InputError("data.train_fraction + validation_fraction + test_fraction must not exceed 1");
-  }
-  std::vector<std::size_t> rows(n);
-  for (std::size_t r = 0; r < n; ++r) rows[r] = r;
-  core::Rng rng(seed, kShuffleStream);
-  shuffle(rows, rng);
-  auto count = [&](double f) { return static_cast<std::size_t>(static_cast<long long>(f * static_cast<double>(n))); };
-  std::size_t n_train = std::min(n, count(c.train));
-  std::size_t n_val = std::min(n - n_train, count(c.validation));
-  std::size_t n_test = std::min(n - n_train - n_val, count(c.test));
-  if (std::fabs(sum - 1.0) < 1e-9) {
-    if (c.test > 0.0) {
-      n_test = n - n_train - n_val;
-    } else if (c.validation > 0.0) {
-      n_val = n - n_train;
-    } else {
-      n_train = n;
-    }
-  }
-  RowSplit out;
-  auto it = rows.begin();
-  out.train.assign(it, it + n_train);
-  it += n_train;
-  out.validation.assign(it, it + n_val);
-  it += n_val;
-  out.test.assign(it, it + n_test);
-  core::Rng part_rng(seed, kPartStream);
-  shuffle(out.train, part_rng);
-  shuffle(out.validation, part_rng);
-  shuffle(out.test, part_rng);
-  return out;
-}
-
-SplitFractions split_fractions_from(const core::Config& config) {
-  SplitFractions f;
+core::PartFractions split_fractions_from(const core::Config& config) {
+  core::PartFractions f;
   f.train = config.get<double>("data.train_fraction", f.train);
   f.validation = config.get<double>("data.validation_fraction", f.validation);
   f.test = config.get<double>("data.test_fraction", f.test);
-  split_rows(0, f, 0);  // validates
+  core::check_fractions(f);
   return f;
 }
 

@@ -7,8 +7,8 @@
 
 #include "wavelearn/core/rng.hpp"
 #include "wavelearn/io/table.hpp"
-#include "wavelearn/report/figure.hpp"
 #include "wavelearn/report/html.hpp"
+#include "wavelearn/report/plots.hpp"
 
 namespace wl::tabular {
 
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uint64_t kPlotSubsetStream = 0x5AA;  // events drawn in the summary plot
+constexpr uint64_t kPlotSubsetStream = 0x5AA;  // events drawn in the beeswarm
 constexpr std::size_t kForceEvents = 4;        // events shown as force-style breakdowns
 
 std::string fmt(double v) { return report::format_number(v); }
@@ -42,7 +42,7 @@ report::Table force_table(const ShapValues& s, const FeatureMatrix& x, const std
     return std::fabs(s.values[i * nf + a]) > std::fabs(s.values[i * nf + b]);
   });
   report::Table t;
-  t.caption = "event id " + fmt(x.id[i]) + (x.label.empty() ? "" : (x.label[i] ? " (signal)" : " (background)")) +
+  t.caption = "event id " + std::to_string(std::llround(x.id[i])) + (x.label.empty() ? "" : (x.label[i] ? " (signal)" : " (background)")) +
               ": score " + fmt(score[i]) + ", margin " + fmt(s.margin[i]);
   t.header = {"feature", "value", "SHAP (log-odds)", "pushes towards", "running margin"};
   double running = s.bias[i];
@@ -118,8 +118,11 @@ std::vector<FeatureImportance> shap_importance(const ShapValues& s) {
   return imp;
 }
 
-nlohmann::json write_shap_outputs(const ShapValues& s, const FeatureMatrix& x, const std::vector<double>& score,
-                                  const fs::path& run_dir, bool force, std::size_t max_events_in_plot) {
+namespace {
+
+// shap.h5: per event the id, label, score, margin, bias and one shap_<feature> column.
+void write_shap_table(const ShapValues& s, const FeatureMatrix& x, const std::vector<double>& score,
+                      const fs::path& run_dir) {
   const std::size_t nf = s.feature_names.size(), n = s.n_rows();
   io::Table t;
   t.add("id", x.id);
@@ -133,100 +136,76 @@ nlohmann::json write_shap_outputs(const ShapValues& s, const FeatureMatrix& x, c
     t.add("shap_" + s.feature_names[j], std::move(col));
   }
   t.attributes["description"] = "TreeSHAP contributions to the margin (log-odds); margin = bias + sum shap_*";
-  io::write_table_h5((run_dir / "shap.h5").string(), t, force);
+  // The run directory was claimed (and the overwrite rule applied) before anything is written.
+  io::write_table_h5((run_dir / "shap.h5").string(), t, /*force=*/true);
+}
 
-  const auto imp = shap_importance(s);
-  fs::create_directories(run_dir / "plots");
-  // Importance: one bar per feature, most important at the left, named in the legend.
-  report::Figure bars;
-  bars.title = "SHAP feature importance";
-  bars.x_label = "feature rank";
-  bars.y_label = "mean |SHAP| (log-odds)";
-  for (std::size_t k = 0; k < imp.size(); ++k) {
-    report::Series b;
-    b.label = std::to_string(k + 1) + ": " + imp[k].feature;
-    b.x = {k + 0.6, k + 1.4};
-    b.y = {imp[k].mean_abs_shap};
-    b.style = report::SeriesStyle::kStep;
-    b.color = static_cast<int>(k % 7) + 1;
-    b.width = 6.0;
-    bars.series.push_back(std::move(b));
-  }
-  bars.x_lo = 0.4;
-  bars.x_hi = imp.size() + 0.6;
-  bars.y_lo = 0.0;
-  double ymax = 0;
-  for (const auto& i : imp) ymax = std::max(ymax, i.mean_abs_shap);
-  bars.y_hi = ymax > 0 ? 1.15 * ymax : 1.0;
-  report::render_figure(bars, run_dir / "plots" / "shap_importance", force);
-
-  // Summary (beeswarm-like): SHAP value per event on x, feature rank on y with a little
-  // jitter; blue = feature value below its median, orange = above.
+// A reproducible random subset of at most max_rows events (all of them when fewer).
+std::vector<std::size_t> plot_rows(std::size_t n, std::size_t max_rows) {
   std::vector<std::size_t> rows(n);
   std::iota(rows.begin(), rows.end(), 0);
-  if (n > max_events_in_plot) {
-    core::Rng rng(1, kPlotSubsetStream);
-    for (std::size_t i = 0; i < max_events_in_plot; ++i) std::swap(rows[i], rows[i + rng.below(n - i)]);
-    rows.resize(max_events_in_plot);
-  }
-  report::Figure sw;
-  sw.title = "SHAP summary (rank 1 = most important, see shap.html)";
-  sw.x_label = "SHAP value (log-odds; > 0 pushes towards signal)";
-  sw.y_label = "feature rank";
-  report::Series lo, hi;
-  lo.label = "feature value below median";
-  hi.label = "feature value above median";
-  lo.style = hi.style = report::SeriesStyle::kPoints;
-  lo.color = 1;
-  hi.color = 2;
-  lo.width = hi.width = 1.0;
-  core::Rng jitter(2, kPlotSubsetStream);
-  for (std::size_t k = 0; k < imp.size(); ++k) {
-    const std::size_t j = static_cast<std::size_t>(
-        std::find(s.feature_names.begin(), s.feature_names.end(), imp[k].feature) - s.feature_names.begin());
-    std::vector<float> v;
-    for (std::size_t i : rows) {
-      if (std::isfinite(x.row(i)[j])) v.push_back(x.row(i)[j]);
-    }
-    float median = 0;
-    if (!v.empty()) {
-      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-      median = v[v.size() / 2];
-    }
-    for (std::size_t i : rows) {
-      auto& ser = x.row(i)[j] > median ? hi : lo;
-      ser.x.push_back(s.values[i * nf + j]);
-      ser.y.push_back(static_cast<double>(k + 1) + jitter.uniform(-0.3, 0.3));
-    }
-  }
-  sw.series = {lo, hi};
-  sw.y_lo = 0.3;
-  sw.y_hi = static_cast<double>(imp.size()) + 0.7;
-  report::render_figure(sw, run_dir / "plots" / "shap_summary", force);
+  if (n <= max_rows) return rows;
+  core::Rng rng(1, kPlotSubsetStream);
+  for (std::size_t i = 0; i < max_rows; ++i) std::swap(rows[i], rows[i + rng.below(n - i)]);
+  rows.resize(max_rows);
+  std::sort(rows.begin(), rows.end());  // keep the events' order in the plot
+  return rows;
+}
 
+// plots/shap_importance (bars) and plots/shap_beeswarm (per event, coloured by value).
+void write_shap_plots(const ShapValues& s, const FeatureMatrix& x, const std::vector<FeatureImportance>& imp,
+                      const fs::path& run_dir, std::size_t max_events_in_plot) {
+  const std::size_t nf = s.feature_names.size();
+  fs::create_directories(run_dir / "plots");
+  std::vector<std::string> names;
+  std::vector<double> mean_abs;
+  for (const auto& i : imp) names.push_back(i.feature), mean_abs.push_back(i.mean_abs_shap);
+  report::plot_shap_importance(names, mean_abs, run_dir / "plots" / "shap_importance");
+  std::vector<float> shap, value;
+  for (std::size_t i : plot_rows(s.n_rows(), max_events_in_plot)) {
+    shap.insert(shap.end(), s.values.begin() + i * nf, s.values.begin() + (i + 1) * nf);
+    value.insert(value.end(), x.row(i), x.row(i) + nf);
+  }
+  report::plot_shap_beeswarm(s.feature_names, shap, value, run_dir / "plots" / "shap_beeswarm");
+}
+
+report::HtmlReport shap_page(const ShapValues& s, const FeatureMatrix& x, const std::vector<double>& score,
+                             const std::vector<FeatureImportance>& imp, const fs::path& run_dir,
+                             std::size_t max_events_in_plot) {
   report::HtmlReport html;
   html.title = "SHAP explanation of the BDT";
   html.subtitle = run_dir.filename().string();
   report::Section overview;
   overview.title = "Global importance";
   overview.paragraphs = {
-      "Exact TreeSHAP values from XGBoost for the " + std::to_string(n) +
+      "Exact TreeSHAP values from XGBoost for the " + std::to_string(s.n_rows()) +
           " evaluation events: each feature's additive contribution to the margin (log-odds); "
           "base value + sum of contributions = margin, and the score is sigmoid(margin). "
           "Per-event values are in shap.h5.",
-      "The summary plot shows up to " + std::to_string(max_events_in_plot) +
-          " events: one row per feature in importance order, SHAP value on the x axis."};
+      "The beeswarm shows up to " + std::to_string(max_events_in_plot) +
+          " events: one row per feature in importance order, SHAP value on the x axis, each point "
+          "coloured by the event's value of that feature (blue low, red high)."};
   overview.tables.push_back(importance_table(imp));
   overview.images = {{"plots/shap_importance.png", "mean |SHAP| per feature"},
-                     {"plots/shap_summary.png", "SHAP value per event and feature"}};
+                     {"plots/shap_beeswarm.png", "SHAP value per event and feature, coloured by the feature's value"}};
   report::Section force_sec;
   force_sec.title = "Per-event breakdowns (force plots as tables)";
   force_sec.paragraphs = {"Each feature pushes the decision towards signal (positive) or background (negative) "
                           "from the base value; the running margin ends at the event's margin."};
   for (std::size_t i : force_events(x, score)) force_sec.tables.push_back(force_table(s, x, score, i));
   html.sections = {overview, force_sec};
-  report::write_html(html, run_dir / "shap.html", force);
+  return html;
+}
 
+}  // namespace
+
+nlohmann::json write_shap_outputs(const ShapValues& s, const FeatureMatrix& x, const std::vector<double>& score,
+                                  const fs::path& run_dir, std::size_t max_events_in_plot) {
+  write_shap_table(s, x, score, run_dir);
+  const auto imp = shap_importance(s);
+  write_shap_plots(s, x, imp, run_dir, max_events_in_plot);
+  report::write_html(shap_page(s, x, score, imp, run_dir, max_events_in_plot), run_dir / "shap.html",
+                     /*force=*/true);
   nlohmann::json j = nlohmann::json::array();
   for (const auto& i : imp) j.push_back({{"feature", i.feature}, {"mean_abs_shap", i.mean_abs_shap}});
   return j;

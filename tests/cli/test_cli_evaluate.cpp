@@ -50,10 +50,11 @@ TEST_F(EvaluateCli, PrintsKeyNumbersAndWritesTheReportWhereAsked) {
   const auto r = run_cli("-q --threads 2 evaluate --model " + run_.string() + " --data " + data_ +
                          " --out " + out.string() + " --bootstrap 20");
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* k : {"auc", "signal_eff_at_90pct_rejection", "signal_eff_at_99pct_rejection",
-                        "ks_p_signal", "report.html", "MODEL_CARD.md"})
+  for (const char* k : {"auc", "auc_95cl_lower", "pr_auc", "working_point_threshold", "survival_SEP",
+                        "report.html", "MODEL_CARD.md"})
     EXPECT_NE(r.out.find(k), std::string::npos) << k << "\n" << r.out;
-  for (const char* f : {"report.html", "MODEL_CARD.md", "metrics.json", "evaluation.h5", "plots/roc.png"})
+  for (const char* f : {"report.html", "MODEL_CARD.md", "metrics.json", "predictions.h5", "plots/roc.png",
+                        "plots/survival_vs_energy.png"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   // Not overwritten without --force.
   expect_one_line_error(run_cli("-q evaluate --model " + run_.string() + " --data " + data_ +
@@ -67,7 +68,7 @@ TEST_F(EvaluateCli, BadInputIsOneLineErrorWithExitTwo) {
   const auto empty = dir_ / "empty_run";
   fs::create_directories(empty);
   expect_one_line_error(run_cli("-q evaluate --model " + empty.string() + " --data " + data_),
-                        "model.pt");
+                        "run.json");
   expect_one_line_error(run_cli("-q evaluate --model " + run_.string() + " --out " +
                                 (dir_ / "r2").string() + " --data " + (dir_ / "unlabelled.h5").string()),
                         "unlabelled.h5");

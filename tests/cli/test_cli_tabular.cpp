@@ -1,4 +1,5 @@
-// End-to-end: `wavelearn train-tabular` and `wavelearn compare` on a synthetic feature table.
+// End-to-end: `wavelearn train` of tabular models, predict, evaluate and compare on a synthetic
+// feature table.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -44,14 +45,30 @@ TEST(CliTabular, TrainTwoModelsAndCompare) {
   const std::string common =
       " --data " + features + " --set 'features.names=[\"informative\", \"weak\", \"noise1\"]'"
       " --set task.label=psd_label_test --set eval.bootstrap_replicas=10";
-  auto r = run_cli("-q --threads 1 train-tabular --config " + cfg + "bdt.toml --out " + (dir / "bdt").string() +
+  auto r = run_cli("-q --threads 1 train --config " + cfg + "bdt.toml --out " + (dir / "bdt").string() +
                    common + " --set model.n_trees=30");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir / "bdt" / "shap.html"));
-  r = run_cli("-q --threads 1 train-tabular --config " + cfg + "logistic.toml --out " + (dir / "lr").string() + common);
+  // Every family goes through predict and evaluate.
+  r = run_cli("-q --threads 1 predict --model " + (dir / "bdt").string() + " --data " + features + " --out " +
+              (dir / "scores.h5").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("predicted 1200 events"), std::string::npos) << r.out;
+  r = run_cli("-q --threads 1 evaluate --model " + (dir / "bdt").string() + " --out " + (dir / "bdt-eval").string() +
+              " --bootstrap 10");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("test events"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "bdt-eval" / "report.html"));
+  // A label the table lacks is a one-line error, before any training.
+  r = run_cli("-q --threads 1 train --config " + cfg + "bdt.toml --out " + (dir / "circular").string() +
+              " --data " + features + " --set 'features.names=[\"avse_raw\", \"weak\"]' --set task.label=psd_label_low_avse"
+              " --set model.n_trees=10");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(wl::test::count_lines(r.err), 1) << r.err;
+  r = run_cli("-q --threads 1 train --config " + cfg + "logistic.toml --out " + (dir / "lr").string() + common);
   ASSERT_EQ(r.status, 0) << r.err;
   r = run_cli("-q --threads 1 compare " + (dir / "bdt").string() + " " + (dir / "lr").string() + " --features " +
-              features + " --bootstrap 10 --out " + (dir / "cmp").string());
+              features + " --label psd_label_test --bootstrap 10 --out " + (dir / "cmp").string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("bdt"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("A/E"), std::string::npos) << r.out;
@@ -61,7 +78,7 @@ TEST(CliTabular, TrainTwoModelsAndCompare) {
 TEST(CliTabular, FeatureTypoIsOneLineError) {
   Scratch dir;
   const auto features = make_table(dir, 100, 22);
-  const auto r = run_cli("-q train-tabular --config " + std::string(WL_SOURCE_DIR) +
+  const auto r = run_cli("-q train --config " + std::string(WL_SOURCE_DIR) +
                          "/configs/logistic.toml --data " + features + " --out " + (dir / "x").string() +
                          " --set task.label=psd_label_test --set 'features.names=[\"informativ\"]'");
   EXPECT_EQ(r.status, 2);

@@ -52,12 +52,15 @@ TEST_F(TrainCli, SeedFcnetLearnsThePulseShapeAndWritesTheRunDirectory) {
   const auto r = run_cli(train("seed-fcnet", run, "--set train.epochs=4"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("auc"), std::string::npos) << r.out;
-  for (const char* f : {"config.toml", "model.pt", "preprocess.json", "checkpoint.pt",
-                        "history.csv", "metrics.json", "predictions.h5"})
+  for (const char* f : {"config.toml", "model.pt", "preprocess.json", "checkpoint.pt", "run.json",
+                        "history.csv", "metrics.json", "predictions.h5", "report.html", "MODEL_CARD.md"})
     EXPECT_TRUE(fs::exists(fs::path(run) / f)) << f;
   const auto m = nlohmann::json::parse(wl::test::read_all(fs::path(run) / "metrics.json"));
-  EXPECT_GT(m.at("val_auc").get<double>(), 0.8) << m.dump();
-  EXPECT_EQ(m.at("epochs_done").get<int>(), 4);
+  EXPECT_GT(m.at("training").at("val_auc").get<double>(), 0.8) << m.dump();
+  EXPECT_EQ(m.at("training").at("epochs_done").get<int>(), 4);
+  // The held-out test events, scored once more, give the contract's AUC with its interval.
+  EXPECT_GT(m.at("test").at("auc").get<double>(), 0.8) << m.dump();
+  EXPECT_LE(m.at("test").at("auc_ci95")[0].get<double>(), m.at("test").at("auc").get<double>());
   const auto hist = wl::test::read_all(fs::path(run) / "history.csv");
   EXPECT_EQ(wl::test::count_lines(hist), 5) << hist;
   // The resolved config records the override and the defaults that were used.

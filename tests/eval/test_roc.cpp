@@ -5,6 +5,7 @@
 
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/rng.hpp"
+#include "wavelearn/eval/pr.hpp"
 #include "wavelearn/eval/roc.hpp"
 
 using namespace wl::eval;
@@ -136,4 +137,16 @@ TEST(Roc, BootstrapIntervalCoversAndIsThreadIndependent) {
   EXPECT_NEAR(a.std_error, 0.0085, 0.003);
   const auto c = roc_auc_bootstrap(s, y, 100, 6, 0.95, 1);
   EXPECT_NE(a.lower, c.lower);  // another seed, other replicas
+}
+
+TEST(PrAuc, StepwiseWithTiesByHand) {
+  // Thresholds 0.9, 0.8 (tie: one S, one B), 0.3, 0.1:
+  // AP = 1/3 * 1 + 1/3 * 2/3 + 0 + 1/3 * 3/5 = 34/45 (sklearn gives the same).
+  EXPECT_NEAR(pr_auc({0.9, 0.8, 0.8, 0.3, 0.1}, {1, 0, 1, 0, 1}), 34.0 / 45.0, 1e-15);
+  EXPECT_NEAR(pr_auc({0.5, 0.5, 0.5}, {1, 1, 0}), 2.0 / 3.0, 1e-15);  // one step
+  EXPECT_DOUBLE_EQ(pr_auc({0.2, 0.1}, {1, 1}), 1.0);                  // no background
+  EXPECT_DOUBLE_EQ(pr_auc({0.9, 0.8, 0.1}, {1, 1, 0}), 1.0);          // perfect ranking
+  EXPECT_THROW(pr_auc({0.2, 0.1}, {0, 0}), wl::core::InputError);
+  EXPECT_THROW(pr_auc({0.2, std::nan("")}, {1, 0}), wl::core::InputError);
+  EXPECT_THROW(pr_auc({0.2}, {1, 0}), wl::core::InputError);
 }

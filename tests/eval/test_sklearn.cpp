@@ -1,4 +1,5 @@
-// Compares ROC/AUC and the KS test with scikit-learn and SciPy on the same numbers.
+// Compares ROC/AUC, PR AUC (average precision) and the KS test with scikit-learn and SciPy
+// on the same numbers.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,11 +13,12 @@
 #include "test_paths.hpp"
 #include "wavelearn/core/rng.hpp"
 #include "wavelearn/eval/overtraining.hpp"
+#include "wavelearn/eval/pr.hpp"
 #include "wavelearn/eval/roc.hpp"
 
 namespace fs = std::filesystem;
 
-TEST(Sklearn, RocCurveAucAndKsMatchReference) {
+TEST(Sklearn, RocCurveAucPrAucAndKsMatchReference) {
   const fs::path dir =
       fs::temp_directory_path() / ("wl_eval_sklearn_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -67,6 +69,14 @@ TEST(Sklearn, RocCurveAucAndKsMatchReference) {
     if (i > 0) {
       EXPECT_DOUBLE_EQ(curve.points[i].threshold, thr[i - 1]) << "point " << i;
     }
+  }
+
+  EXPECT_NEAR(wl::eval::pr_auc(s, y), ref["average_precision"].get<double>(), 1e-12);
+  for (const auto& [m, ap] : ref["average_precision_prefix"].items()) {
+    const auto len = static_cast<std::ptrdiff_t>(std::stoul(m));
+    const std::vector<double> sp(s.begin(), s.begin() + len);
+    const std::vector<uint8_t> yp(y.begin(), y.begin() + len);
+    EXPECT_NEAR(wl::eval::pr_auc(sp, yp), ap.get<double>(), 1e-12) << "first " << m;
   }
 
   const auto ks = wl::eval::ks_two_sample(ks_a, ks_b);

@@ -92,23 +92,6 @@ TEST(Matrix, EnergyThreshold) {
   EXPECT_EQ(rep.dropped_energy, 200u - expected);
 }
 
-TEST(Matrix, SplitIsSeededDisjointAndComplete) {
-  const auto a = split_rows(1000, {0.7, 0.3, 0.0}, 42);
-  const auto b = split_rows(1000, {0.7, 0.3, 0.0}, 42);
-  const auto c = split_rows(1000, {0.7, 0.3, 0.0}, 43);
-  EXPECT_EQ(a.train.size(), 700u);
-  EXPECT_EQ(a.validation.size(), 300u);
-  EXPECT_TRUE(a.test.empty());
-  EXPECT_EQ(a.train, b.train);
-  EXPECT_NE(a.train, c.train);
-  std::set<std::size_t> all(a.train.begin(), a.train.end());
-  all.insert(a.validation.begin(), a.validation.end());
-  EXPECT_EQ(all.size(), 1000u);
-  const auto d = split_rows(101, {0.6, 0.2, 0.2}, 1);
-  EXPECT_EQ(d.train.size() + d.validation.size() + d.test.size(), 101u);
-  EXPECT_THROW(split_rows(10, {0.8, 0.3, 0.0}, 1), core::InputError);
-}
-
 TEST(Matrix, BalancedClassWeights) {
   std::vector<uint8_t> y(100, 0);
   for (int i = 0; i < 20; ++i) y[i] = 1;

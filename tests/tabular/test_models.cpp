@@ -5,6 +5,7 @@
 
 #include "synthetic.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/split.hpp"
 #include "wavelearn/eval/roc.hpp"
 #include "wavelearn/tabular/bdt.hpp"
 #include "wavelearn/tabular/logistic.hpp"
@@ -26,8 +27,13 @@ Data make_data(std::size_t n, uint64_t seed, double separation = 2.0, double sig
   o.features = {"noise1", "informative", "weak", "noise2"};  // informative not first
   o.label = "psd_label_test";
   const auto m = build_matrix(t, o, "synthetic");
-  const auto s = split_rows(m.n_rows(), {0.7, 0.3, 0.0}, seed);
-  return {m.subset(s.train), m.subset(s.validation)};
+  // The run layer's split: a seeded hash of the event id (core/split.hpp).
+  std::vector<int64_t> ids;
+  for (double id : m.id) ids.push_back(static_cast<int64_t>(id));
+  const auto parts = core::assign_parts(ids, {0.7, 0.3, 0.0}, seed, core::GroupBy::kEvent);
+  std::vector<std::size_t> train, validation;
+  for (std::size_t i = 0; i < parts.size(); ++i) (parts[i] == core::kTrainPart ? train : validation).push_back(i);
+  return {m.subset(train), m.subset(validation)};
 }
 
 FitInputs inputs(const Data& d) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "wavelearn/core/split.hpp"
 #include "wavelearn/io/reader.hpp"
 
 namespace wl::core {
@@ -83,6 +84,10 @@ class Dataset {
   std::unique_ptr<io::WaveformReader> open_another_reader() const;
 
  private:
+  void read_event_scalars();                            // ids, detectors, tp0
+  std::vector<std::vector<float>> read_target_columns();  // one column per config target
+  std::vector<float> read_class_column();                // "psd_class" (sets n_classes_)
+
   DatasetConfig config_;
   std::unique_ptr<io::WaveformReader> reader_;
   std::vector<std::size_t> file_events_;
@@ -100,18 +105,26 @@ struct SplitConfig {
   double test_fraction = 0.0;
   // Stratify by this target column (its values rounded to classes); -1: no stratification.
   int stratify_target = -1;
+  // Keyed split (core/split.hpp): parts follow from each event's id (or its detector or
+  // run) and the seed, so every model family sees the same test events. false: the
+  // lectures' shuffled cut by row (also what stratification uses).
+  bool keyed = false;
+  core::GroupBy group_by = core::GroupBy::kEvent;
 };
 
-// Reads [data]: train_fraction, validation_fraction, test_fraction, stratify (a target name
-// or "" for none; `true` means the first target). Fractions must be >= 0 with sum <= 1.
+// Reads [data]: train_fraction, validation_fraction, test_fraction (default 0.6/0.2/0.2:
+// held-out test events), group_by ("event" | "detector" | "run"; a keyed split), stratify (a
+// target name or "" for none; `true` means the first target; the lectures' shuffled cut,
+// not combinable with group_by). Fractions must be >= 0 with sum <= 1.
 SplitConfig split_config_from(const core::Config& config, const Dataset& dataset);
 // The same in two steps: the keys (no dataset needed; stratify_by "" means none, "*first*"
 // the first target), then the stratify target's index in a dataset (-1 for none).
 SplitConfig split_keys_from(const core::Config& config, std::string& stratify_by);
 int stratify_index(const Dataset& dataset, const std::string& stratify_by);
 
-// Dataset rows of each part, each list shuffled. Like the lectures: rows are shuffled once
-// with the seed, then [0, f_train N) is training, the next f_val N validation, the next
+// Dataset rows of each part, each list shuffled. Keyed (the default from a config): the
+// part of each row is core::assign_parts of its event id, detector or run number. Else like
+// the lectures: rows are shuffled once with the seed, then [0, f_train N) is training, the next f_val N validation, the next
 // f_test N test; with stratification the same is done within each class and the parts are
 // merged and reshuffled. Disjoint; a pure function of (dataset, config, seed).
 struct Split {

@@ -64,5 +64,10 @@ PredictionData prepare_prediction_data(const std::string& path,
                                        const std::filesystem::path& preprocess_json,
                                        std::size_t batch_size, bool apply_threshold = true,
                                        bool with_targets = true);
+// The same with the saved preprocessing already loaded (e.g. from inside model.pt); `source`
+// names it in errors.
+PredictionData prepare_prediction_data(const std::string& path, Preprocessor preprocessor,
+                                       const std::string& source, std::size_t batch_size,
+                                       bool apply_threshold = true, bool with_targets = true);
 
 }  // namespace wl::data

@@ -3,6 +3,11 @@
 // ns from the first sample of the record, amplitudes in ADC units (uncalibrated), so the
 // row means the same for 10 ns MJD and 16 ns LEGEND data. A parameter that cannot be
 // computed is NaN and the reason is set in `quality` (never a crash, never garbage).
+//
+// The feature table's schema (column names, order, units, meaning) is feature_schema():
+// one entry per column, reading and writing its field by pointer to member. Nothing depends
+// on the order or layout of the fields of the struct.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,9 +52,36 @@ struct Features {
   uint32_t quality;             // QualityFlag bits
 };
 
-// Column names in the order of the struct (quality last), as written by `wavelearn dsp`.
+// One column of the feature table. Exactly one of `value` (a float parameter) and `bits`
+// (the quality bitmask) is set.
+struct FeatureColumn {
+  const char* name;         // column name in the table written by `wavelearn dsp`
+  const char* unit;         // "adc", "ns", "adc/ns", "1/ns", "1/us", "1" (dimensionless), "bitmask"
+  const char* description;  // one line
+  float Features::*value;   // the parameter, or nullptr
+  uint32_t Features::*bits; // the bitmask, or nullptr
+
+  double get(const Features& f) const;
+  // Stores v in the row: a parameter as float; the bitmask as an integer when v is a finite
+  // integer in [0, 2^32) (fractions truncated), else kNonFinite (never a good-looking row).
+  void set(Features& f, double v) const;
+};
+
+// Every column of the table, in the order `wavelearn dsp` writes them (quality last).
+const std::vector<FeatureColumn>& feature_schema();
+// The column called `name`; throws InputError listing the columns when there is none.
+const FeatureColumn& feature_column(const std::string& name);
+
+// A row with nothing measured: every parameter NaN, quality 0 (the chain's starting row,
+// and the row to fill from a table that holds only some of the columns).
+Features blank_features();
+
+// Column names / units in schema order (quality last), as written by `wavelearn dsp`.
 const std::vector<std::string>& feature_names();
-// Value of column i (quality as a float-valued bitmask).
+const std::vector<std::string>& feature_units();
+// {"column": "unit", ...} in schema order: the `feature_units` attribute of the table.
+std::string feature_units_json();
+// Value of column i (quality as a float-valued bitmask); throws std::out_of_range.
 double feature_value(const Features& f, std::size_t i);
 
 }  // namespace wl::dsp

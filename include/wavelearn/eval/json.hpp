@@ -7,10 +7,14 @@
 #include "wavelearn/eval/binary.hpp"
 #include "wavelearn/eval/confusion.hpp"
 #include "wavelearn/eval/histogram.hpp"
+#include "wavelearn/eval/interval.hpp"
 #include "wavelearn/eval/overtraining.hpp"
+#include "wavelearn/eval/psd.hpp"
 #include "wavelearn/eval/regression.hpp"
 #include "wavelearn/eval/roc.hpp"
+#include "wavelearn/eval/survival.hpp"
 #include "wavelearn/eval/truth.hpp"
+#include "wavelearn/eval/working_point.hpp"
 
 namespace wl::eval {
 
@@ -31,7 +35,22 @@ void to_json(nlohmann::json& j, const ResolutionBin& v);
 void to_json(nlohmann::json& j, const RegionCutResult& v);
 void to_json(nlohmann::json& j, const CutTruthEvaluation& v);
 
+// {"value", "ci95": [lo, hi], "n", "k"}; the "ci95" key holds the interval at
+// v.confidence whatever that is (0.95 by default everywhere).
+void to_json(nlohmann::json& j, const Proportion& v);
+// {"definition", "threshold", "dep_acceptance", "model_dep_acceptance", "matched", "n_dep"}
+void to_json(nlohmann::json& j, const DepWorkingPoint& v);
+// {"region", "lo_kev", "hi_kev", "survival": Proportion}
+void to_json(nlohmann::json& j, const RegionSurvival& v);
+// {"lo_kev", "hi_kev", "survival": Proportion}
+void to_json(nlohmann::json& j, const SurvivalBin& v);
+// The PSD contract documented in psd.hpp.
+void to_json(nlohmann::json& j, const PsdEvaluation& v);
+nlohmann::json to_json(const PsdEvaluation& v);
+
 // A number, or null when it is not finite.
 nlohmann::json finite_or_null(double x);
+// [lo, hi] of a proportion, each finite_or_null.
+nlohmann::json interval_json(const Proportion& p);
 
 }  // namespace wl::eval

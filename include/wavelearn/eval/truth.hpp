@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "wavelearn/eval/interval.hpp"
+
 namespace wl::eval {
 
 struct EnergyRegion {
@@ -26,6 +28,10 @@ struct RegionCutResult {
   double single_site_efficiency = 0.0;  // passing / all true single-site (NaN if none)
   double multi_site_rejection = 0.0;    // failing / all true multi-site (NaN if none)
   double survival_fraction = 0.0;       // passing / all events in the region
+  // The same three ratios with their Clopper-Pearson intervals (k, n are the counts
+  // above: mse_rejection.k = failing multi-site events). Every number shown to a reader
+  // comes from these; the doubles stay for existing callers and are equal to .value.
+  Proportion sse_efficiency, mse_rejection, survival;
 };
 
 struct CutTruthEvaluation {
@@ -33,10 +39,13 @@ struct CutTruthEvaluation {
   std::vector<RegionCutResult> regions;
 };
 
+// confidence: coverage of the Proportion intervals. Throws InputError on size mismatch or
+// a region with hi <= lo.
 CutTruthEvaluation truth_evaluation(const std::string& cut_name, const std::vector<uint8_t>& pass,
                                     const std::vector<uint8_t>& truth_single_site,
                                     const std::vector<double>& energy_kev,
-                                    const std::vector<EnergyRegion>& regions);
+                                    const std::vector<EnergyRegion>& regions,
+                                    double confidence = 0.95);
 
 // pass = score > threshold.
 std::vector<uint8_t> pass_from_score(const std::vector<double>& score, double threshold);

@@ -24,6 +24,8 @@ struct Section {
   std::vector<std::string> paragraphs;  // plain text (escaped)
   std::vector<Table> tables;
   std::vector<Image> images;
+  std::vector<Image> links;     // path + text of a link (e.g. shap.html)
+  std::vector<std::string> warnings;  // shown highlighted (class "warning") before the text
 };
 
 struct HtmlReport {

@@ -38,6 +38,8 @@ class Generator {
                  float* out) const;
   double draw_contact(core::Rng& rng) const;
   void add_slow(int detector, double amp_adc, double tau_ns, std::size_t start, float* out) const;
+  // A second, independent gamma somewhere in the record of event t (truth updated).
+  void add_pileup(const DetectorParams& d, core::Rng& rng, std::size_t start, float* out, EventTruth& t) const;
 
   SimParams params_;
   uint64_t seed_;

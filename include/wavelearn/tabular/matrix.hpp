@@ -1,7 +1,7 @@
 #pragma once
 // The feature matrix of the classical models: selected columns of a feature table (the
 // output of `wavelearn dsp`, optionally joined with `wavelearn calibrate --labels`), a
-// binary target column, event ids, and the seeded train/validation/test split.
+// binary target column and event ids.
 //
 // Events are handled explicitly, never silently:
 //  - a label that is NaN drops the event (counted); a label other than 0/1 is an error;
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "wavelearn/core/split.hpp"
 #include "wavelearn/io/table.hpp"
 
 namespace wl::core {
@@ -70,19 +71,10 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
 // task.label, data.energy_threshold_kev (applied to energy_label/energy_kev when present).
 MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing);
 
-// The neural pipeline's split semantics (wl::data::make_split, unstratified): rows shuffled
-// once with the seed, int(f * n) rows per part in the order train, validation, test, the
-// last used part taking the rest when the fractions sum to 1, each part shuffled again.
-struct SplitFractions {
-  double train = 0.7, validation = 0.3, test = 0.0;
-};
-struct RowSplit {
-  std::vector<std::size_t> train, validation, test;
-};
-RowSplit split_rows(std::size_t n, const SplitFractions& fractions, uint64_t seed);
-// data.train_fraction, data.validation_fraction, data.test_fraction (InputError when out
-// of range or summing above 1).
-SplitFractions split_fractions_from(const core::Config& config);
+// data.train_fraction, data.validation_fraction, data.test_fraction (default 0.6/0.2/0.2;
+// InputError when out of range or summing above 1). The split itself is core/split.hpp's,
+// keyed by event id, the same for every model family.
+core::PartFractions split_fractions_from(const core::Config& config);
 
 // Per-event weights. "balanced": each class gets total weight n/2 (w_c = n / (2 n_c)), so
 // a rare class counts as much as a common one; "none": all 1. InputError for other modes.

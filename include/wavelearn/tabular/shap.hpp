@@ -29,13 +29,16 @@ struct FeatureImportance {
 // Sorted by decreasing mean |SHAP|.
 std::vector<FeatureImportance> shap_importance(const ShapValues& shap);
 
-// Writes into run_dir: shap.h5 (id, label, margin, bias, shap_<feature> per test event),
-// plots/shap_importance.{png,svg}, plots/shap_summary.{png,svg} and shap.html (the plots,
-// the importance table, and force-style breakdowns of a few events). Returns the importance
-// as JSON for metrics.json. `max_events_in_plot` bounds the summary plot's points.
+// Writes into run_dir (already claimed: files there are replaced): shap.h5 (id, label,
+// score, margin, bias, shap_<feature> per evaluation event), plots/shap_importance.{png,svg}
+// (mean |SHAP| bars, names on the axis), plots/shap_beeswarm.{png,svg} (SHAP value per
+// event and feature, coloured by the feature's value) and shap.html (the plots, the
+// importance table and force-style breakdowns of a few events). Returns the importance as
+// JSON for metrics.json. `max_events_in_plot` bounds the beeswarm's events (a reproducible
+// random subset).
 nlohmann::json write_shap_outputs(const ShapValues& shap, const FeatureMatrix& x,
                                   const std::vector<double>& score,
-                                  const std::filesystem::path& run_dir, bool force,
+                                  const std::filesystem::path& run_dir,
                                   std::size_t max_events_in_plot = 2000);
 
 }  // namespace wl::tabular

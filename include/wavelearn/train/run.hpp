@@ -1,11 +1,15 @@
 #pragma once
-// `wavelearn train` as a library call: configuration -> data -> model -> trainer -> a run
-// directory with config.toml, preprocess.json, checkpoint.pt, history.csv (every epoch),
-// model.pt, metrics.json and predictions.h5 (at the end), all written atomically.
+// `wavelearn train` for neural networks as a library call: configuration -> data -> model
+// -> trainer, into a run directory already claimed by run::RunDir (the overwrite rule is
+// checked there): config.toml, preprocess.json, checkpoint.pt, history.csv (every epoch)
+// and model.pt (the best epoch's weights). Evaluation and the report are run/'s next step.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "wavelearn/core/split.hpp"
 
 namespace wl::core {
 class Config;
@@ -14,28 +18,36 @@ class Config;
 namespace wl::train {
 
 struct RunOptions {
-  std::filesystem::path out;
-  bool force = false;   // replace the files of an existing run directory
-  bool resume = false;  // continue from out/checkpoint.pt
+  std::filesystem::path out;  // claimed run directory
+  bool resume = false;        // continue from out/checkpoint.pt
   bool quiet = false;
-  int threads = 0;      // 0: all cores
+  int threads = 0;            // 0: all cores
 };
 
 struct RunSummary {
   std::filesystem::path out;
   std::string model_type, task_kind, metric_name;
+  std::vector<std::string> targets;
+  std::string data_file;
+  double energy_threshold_kev = -1.0;  // < 0: none
+  core::PartFractions fractions;
+  core::GroupBy group_by = core::GroupBy::kEvent;
+  bool keyed_split = true;
+  uint64_t seed = 42;
   int64_t parameters = 0;
+  int64_t max_epochs = 0;
   int64_t epochs_done = 0;
   int64_t best_epoch = 0;
   bool stopped_early = false;
-  double val_loss = 0.0;    // of the exported (best) weights, on every validation event
+  double val_loss = 0.0;  // of the exported (best) weights, on every validation event
   double val_metric = 0.0;
-  std::size_t n_train = 0, n_validation = 0;
-  double train_seconds = 0.0;          // this invocation's epochs
-  double train_samples_per_s = 0.0;    // training events per second over those epochs
+  std::size_t n_train = 0, n_validation = 0, n_test = 0;
+  double train_seconds = 0.0;            // this invocation's epochs
+  double train_samples_per_s = 0.0;      // training events per second over those epochs
   double inference_samples_per_s = 0.0;  // validation events scored per second (batches from
                                          // the loader, forward, loss), with the best weights
-  std::filesystem::path report;        // report.html, empty if the report failed
+  std::size_t inference_batch_size = 0;
+  int threads = 0;
 };
 
 // Reads every section it needs, then Config::check_all_used() (an unknown key is an

@@ -1,0 +1,45 @@
+#pragma once
+// run.json: what every run directory records about itself, whatever its model family:
+// which family and model, which task and targets, which file it trained on, and the split
+// that held its validation and test events out. Evaluation rebuilds the split from it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "wavelearn/core/split.hpp"
+
+namespace wl::run {
+
+class RunDir;
+
+struct SplitRecord {
+  core::PartFractions fractions;
+  core::GroupBy group_by = core::GroupBy::kEvent;
+  uint64_t seed = 42;
+  bool keyed = true;  // false: the lectures' shuffled cut (a stratified run), not rebuilt by key
+};
+
+struct RunRecord {
+  std::string family;      // "neural" | "tabular"
+  std::string model_type;  // "fcnet", "cnn", ..., "bdt", "svm", "logistic"
+  std::string task;        // the head kind: "binary_logits", "regression", "multiclass", ...
+  std::vector<std::string> targets;  // target (label) names in score order where one-to-one
+  std::string training_file;
+  double energy_threshold_kev = -1.0;  // < 0: none
+  SplitRecord split;
+  std::string name;  // a display name (the preset's `name`, else the directory name)
+
+  bool is_binary() const;      // one binary label (any binary head, or a tabular classifier)
+  bool is_regression() const;  // one regression target
+};
+
+nlohmann::json to_json(const RunRecord& r);
+RunRecord record_from_json(const nlohmann::json& j, const std::string& source);
+
+// run.json of a run directory; InputError naming the file when absent or malformed.
+RunRecord read_run_record(const RunDir& dir);
+void write_run_record(const RunDir& dir, const RunRecord& r);
+
+}  // namespace wl::run

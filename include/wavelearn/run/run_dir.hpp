@@ -1,0 +1,39 @@
+#pragma once
+// A run directory, claimed once: the overwrite rule (never replace a run's files without
+// --force) is checked here, when the directory is claimed, and nowhere after. Every file
+// is then written atomically (temporary name, rename), replacing what a forced claim
+// allowed to be replaced. No libtorch here.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace wl::run {
+
+class RunDir {
+ public:
+  // A new run: creates `dir`; an existing non-empty directory needs force (its files are
+  // replaced as the run writes them) or resume (training continues from its checkpoint).
+  static RunDir claim_for_training(const std::filesystem::path& dir, bool force, bool resume);
+  // An output directory for evaluate/compare: `marker` (e.g. "report.html") must not exist
+  // there unless force.
+  static RunDir claim_for_output(const std::filesystem::path& dir, const std::string& marker, bool force);
+  // A finished run to read: InputError naming the path when it is not a directory.
+  static RunDir open_existing(const std::filesystem::path& dir);
+
+  const std::filesystem::path& path() const { return dir_; }
+  std::filesystem::path file(const std::string& name) const { return dir_ / name; }
+  bool has(const std::string& name) const;
+  std::filesystem::path plots_dir() const;  // created on first use
+
+  void write_text(const std::string& name, const std::string& text) const;
+  void write_json(const std::string& name, const nlohmann::json& j) const;
+  // InputError naming the file when it is absent or not JSON.
+  nlohmann::json read_json(const std::string& name) const;
+
+ private:
+  explicit RunDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::filesystem::path dir_;
+};
+
+}  // namespace wl::run

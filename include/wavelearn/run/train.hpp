@@ -1,0 +1,39 @@
+#pragma once
+// `wavelearn train` for every family: claim the run directory (the overwrite rule, once),
+// train (train/ for neural networks on waveforms, tabular/ for BDT, SVM and logistic
+// regression on a DSP feature table), record run.json and the training figures, then
+// evaluate the held-out test events (evaluate.hpp). No libtorch here.
+#include <filesystem>
+#include <string>
+
+#include "wavelearn/run/evaluate.hpp"
+
+namespace wl::core {
+class Config;
+}
+
+namespace wl::run {
+
+struct TrainOptions {
+  std::filesystem::path out;
+  std::string data;  // waveform file (neural) or feature table (tabular); empty: data.file
+  bool force = false, resume = false, quiet = false;
+  int threads = 0;
+};
+
+struct TrainResult {
+  std::string summary;  // the lines `wavelearn train` prints
+  bool evaluated = false;
+  EvaluateSummary evaluation;
+};
+
+bool is_tabular_config(const core::Config& config);
+TrainResult train_run(core::Config config, const TrainOptions& o);
+
+// Family trainers (train_neural.cpp, train_tabular.cpp): each writes the model, run.json
+// and metrics.json's "training" block into the claimed directory and returns its summary.
+class RunDir;
+std::string train_neural(const core::Config& config, const RunDir& dir, const TrainOptions& o);
+std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o);
+
+}  // namespace wl::run

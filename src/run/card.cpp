@@ -1,0 +1,123 @@
+// MODEL_CARD.md (Mitchell et al. 2019 sections) of a run, in its family's and task's words.
+#include <ctime>
+#include <sstream>
+
+#include "fingerprint.hpp"
+#include "wavelearn/report/model_card.hpp"
+#include "wavelearn/report/psd_tables.hpp"
+#include "wavelearn/report/tables.hpp"
+#include "wavelearn/run/page.hpp"
+
+namespace wl::run {
+
+namespace {
+
+std::string today_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string text(const nlohmann::json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || j.at(key).is_null()) return "?";
+  return j.at(key).is_string() ? j.at(key).get<std::string>() : j.at(key).dump();
+}
+
+std::string primary_use(const RunRecord& r) {
+  if (r.is_regression())
+    return "Energy estimation from the digitized waveform of a germanium-detector event, as a research comparison "
+           "with the trapezoid-filter energy.";
+  if (r.task == "multiclass")
+    return "Assigning germanium-detector events to classes defined by which traditional pulse-shape cuts they fail.";
+  if (r.task == "multitask")
+    return "Reproducing several pulse-shape-discrimination labels and the energy of germanium-detector events with "
+           "one network.";
+  return "Pulse-shape discrimination of germanium-detector events: a score for how single-site-like an event is (" +
+         (r.targets.empty() ? std::string("label 1") : r.targets.front() + " = 1") +
+         "), as an alternative to the traditional cut whose decisions are the training labels.";
+}
+
+std::string training_algorithm(const PageInputs& in) {
+  const auto& t = in.training;
+  std::ostringstream o;
+  if (in.record->family == "tabular") {
+    o << in.description << "; boosting rounds / solver iterations as recorded in metrics.json (converged: "
+      << text(t, "converged") << ").";
+  } else {
+    o << in.description << "; " << text(t, "epochs_done") << " of " << text(t, "max_epochs")
+      << " epochs, best epoch " << text(t, "best_epoch") << " (exported), seed " << in.record->split.seed << ".";
+  }
+  return o.str();
+}
+
+std::string measures(const RunRecord& r) {
+  if (r.is_regression())
+    return "RMSE, MAE and residual FWHM; the FWHM of the 583 keV, DEP, SEP and FEP peaks in the model's energy "
+           "spectrum beside the trapezoid filter's, on the same events.";
+  return "ROC AUC (bootstrap 95 % interval) and PR AUC; at the working point where the model keeps the A/E cut's "
+         "DEP acceptance, survival in DEP, SEP, FEP and the Compton continuum (Clopper-Pearson 95 % intervals), "
+         "and on simulation the true single-site efficiency and multi-site rejection.";
+}
+
+void add_results(const PageInputs& in, report::ModelCard& card) {
+  const auto& r = *in.results;
+  if (!r.binary.empty()) {
+    const auto& b = r.binary.front();
+    std::vector<report::NamedPsd> cuts{{"model", &b.psd}};
+    if (r.reference) cuts.push_back({r.reference->name, &r.reference->psd});
+    card.unitary_results.push_back(report::psd_summary_table({{"model", &b.psd}}, r.events));
+    card.intersectional_results.push_back(report::survival_table(cuts, r.events));
+    if (!b.psd.truth.empty()) card.intersectional_results.push_back(report::truth_ci_table(cuts, r.events));
+  }
+  if (r.regression) card.unitary_results.push_back(report::regression_table(r.regression->metrics, r.regression->unit));
+}
+
+}  // namespace
+
+void write_card(const RunDir& out, const PageInputs& in) {
+  const auto& rec = *in.record;
+  const auto& r = *in.results;
+  report::ModelCard card;
+  card.name = rec.name.empty() ? rec.model_type : rec.name;
+  card.version = "wavelearn run format 1";
+  card.date = today_utc();
+  card.model_type = rec.model_type + " (" + rec.family + " family, task " + rec.task + ")";
+  card.developers = "Trained with wavelearn; run directory " + in.run_dir + ".";
+  card.training_algorithm = training_algorithm(in);
+  card.parameters = rec.family == "neural" ? text(in.training, "parameters") + " trainable parameters"
+                                           : "see model.summary in metrics.json";
+  card.features = rec.family == "tabular" ? "Engineered pulse-shape parameters from `wavelearn dsp` (preprocess.json "
+                                            "lists them and the missing-value policy)."
+                                          : "The digitized waveform window and normalisation of preprocess.json "
+                                            "(also inside model.pt).";
+  card.license = "As the training data permit; the model is derived from them.";
+  card.primary_uses = primary_use(rec);
+  card.primary_users = "Physicists analysing HPGe detector data in the MJD data-release format or LEGEND LH5.";
+  card.out_of_scope = "Detectors, sampling periods, energy ranges or selections other than the training data's; "
+                      "use as a final physics cut without validating its acceptance on calibration data.";
+  card.relevant_factors = "Energy, detector, run conditions, event topology (single- vs multi-site), noise, pile-up.";
+  card.evaluation_factors = "Energy regions of the 228Th spectrum (DEP mostly single-site; SEP, FEP and Compton "
+                            "mostly multi-site)" + std::string(r.truth_single_site.empty() ? "." : "; true topology of the simulated events.");
+  card.performance_measures = measures(rec);
+  card.decision_thresholds = rec.is_regression() ? "None (a regression)." : "Score > the threshold that keeps the A/E cut's DEP acceptance (metrics.json: working_point).";
+  card.variation_approaches = "Bootstrap of the AUC; Clopper-Pearson intervals on every efficiency and survival.";
+  card.evaluation_datasets = std::to_string(r.n_events) + " " + r.events + " events of " + in.data_file + ". " +
+                             detail::file_fingerprint(in.data_file);
+  const std::string chosen = rec.family == "tabular" ? "its boosting round" : "its best epoch";
+  card.evaluation_motivation = r.events == "test" ? "Held-out events: never used to fit the model or to choose " + chosen + "."
+                                                  : "Not a held-out test part: see report.html.";
+  card.evaluation_preprocessing = "Identical to training.";
+  card.training_data = rec.training_file + " (" + detail::file_fingerprint(rec.training_file) + ")";
+  card.ethical_considerations = "No personal data: detector waveforms only. The risk is scientific: a cut biased in "
+                                "energy or topology distorts a physics result.";
+  card.caveats_and_recommendations = "The labels are the decisions of traditional cuts, so agreement with them is "
+                                     "measured, not physical truth.";
+  for (const auto& w : in.warnings) card.caveats_and_recommendations += " WARNING: " + w + ".";
+  add_results(in, card);
+  report::write_model_card(card, out.file("MODEL_CARD.md"), true);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,160 @@
+// compare_runs: predictions.h5 of several runs matched by event id, judged at one working point.
+#include "wavelearn/run/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/parallel.hpp"
+#include "wavelearn/eval/json.hpp"
+#include "wavelearn/io/table.hpp"
+#include "wavelearn/run/compare_page.hpp"
+#include "wavelearn/run/run_dir.hpp"
+
+namespace wl::run {
+
+using core::InputError;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunScores {
+  std::string name, events, path;
+  io::Table table;
+  std::map<long long, std::size_t> row_of_id;
+  std::string score_column;
+};
+
+RunScores read_run(const std::string& dir, const std::string& label) {
+  const fs::path p = fs::path(dir) / "predictions.h5";
+  if (!fs::exists(p)) throw InputError(p.string() + ": no predictions.h5 (not an evaluated run directory?)");
+  RunScores r;
+  r.path = p.string();
+  r.table = io::read_table_h5(p.string());
+  r.name = fs::path(dir).lexically_normal().filename().string();
+  if (r.name.empty()) r.name = fs::path(dir).lexically_normal().parent_path().filename().string();
+  const auto it = r.table.attributes.find("events");
+  r.events = it == r.table.attributes.end() ? "?" : it->second;
+  for (const std::string& c : std::vector<std::string>{"score", "score_" + label})
+    if (r.score_column.empty() && r.table.has(c)) r.score_column = c;
+  if (r.score_column.empty()) throw InputError(p.string() + ": no 'score' or 'score_" + label + "' column");
+  if (!r.table.has(label)) throw InputError(p.string() + ": no '" + label + "' column (evaluated on unlabelled data?)");
+  const auto& id = r.table.column("id");
+  for (std::size_t i = 0; i < id.size(); ++i)
+    if (!r.row_of_id.emplace(std::llround(id[i]), i).second)
+      throw InputError(p.string() + ": event id " + std::to_string(std::llround(id[i])) + " appears twice");
+  return r;
+}
+
+std::vector<long long> common_ids(const std::vector<RunScores>& runs) {
+  std::vector<long long> ids;
+  for (const auto& [id, row] : runs.front().row_of_id) {
+    bool everywhere = true;
+    for (std::size_t r = 1; r < runs.size() && everywhere; ++r) everywhere = runs[r].row_of_id.count(id) > 0;
+    if (everywhere) ids.push_back(id);
+  }
+  if (ids.empty()) throw InputError("compare: the runs share no event ids (were they evaluated on the same data?)");
+  return ids;
+}
+
+std::vector<double> column_at(const RunScores& r, const std::string& col, const std::vector<long long>& ids) {
+  std::vector<double> v(ids.size());
+  const auto& c = r.table.column(col);
+  for (std::size_t i = 0; i < ids.size(); ++i) v[i] = c[r.row_of_id.at(ids[i])];
+  return v;
+}
+
+std::vector<uint8_t> flags(const std::vector<double>& v) {
+  std::vector<uint8_t> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i] > 0.5;
+  return out;
+}
+
+// A column of another table (features or the simulated file) at the common ids; NaN where absent.
+std::vector<double> by_id(const std::string& path, const std::string& column, const std::vector<long long>& ids) {
+  const auto t = io::read_table_h5(path, {"id", column});
+  std::map<long long, double> v;
+  const auto& id = t.column("id");
+  const auto& c = t.column(column);
+  for (std::size_t i = 0; i < id.size(); ++i) v.emplace(std::llround(id[i]), c[i]);
+  std::vector<double> out(ids.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (const auto it = v.find(ids[i]); it != v.end()) out[i] = it->second;
+  return out;
+}
+
+std::string avse_column(const std::string& path) {
+  const auto t = io::read_table_h5(path, {"id"});
+  for (const char* c : {"avse_classifier", "avse_raw"}) {
+    try {
+      io::read_table_h5(path, {c});
+      return c;
+    } catch (const InputError&) {
+    }
+  }
+  throw InputError(path + ": no avse_classifier or avse_raw column for the A/E comparison");
+}
+
+}  // namespace
+
+CompareResult compare_runs(const CompareOptions& o) {
+  if (o.runs.empty()) throw InputError("compare: give at least one run directory");
+  const auto out = RunDir::claim_for_output(o.out_dir, "compare.html", o.force);
+  std::vector<RunScores> runs;
+  for (const auto& r : o.runs) runs.push_back(read_run(r, o.label));
+  for (std::size_t a = 0; a < runs.size(); ++a)
+    for (std::size_t b = 0; b < a; ++b)
+      if (runs[a].name == runs[b].name) runs[a].name += " (" + std::to_string(a + 1) + ")";
+  const auto ids = common_ids(runs);
+  const auto& first = runs.front();
+  const auto label = column_at(first, o.label, ids);
+  for (std::size_t r = 1; r < runs.size(); ++r)
+    if (column_at(runs[r], o.label, ids) != label)
+      throw InputError("compare: runs '" + first.name + "' and '" + runs[r].name + "' disagree on " + o.label +
+                       " of common events (different files?)");
+
+  eval::PsdInputs base;
+  base.is_signal = flags(label);
+  if (first.table.has("energy_kev")) base.energy_kev = column_at(first, "energy_kev", ids);
+  if (o.label == "psd_label_low_avse") base.ae_pass = base.is_signal;
+  else if (first.table.has("psd_label_low_avse")) base.ae_pass = flags(column_at(first, "psd_label_low_avse", ids));
+  if (!o.truth_path.empty()) base.truth_single_site = flags(by_id(o.truth_path, "truth_is_single_site", ids));
+  else if (first.table.has("truth_is_single_site")) base.truth_single_site = flags(column_at(first, "truth_is_single_site", ids));
+  base.bootstrap_replicas = o.bootstrap_replicas;
+  base.seed = o.seed;
+  base.threads = core::resolve_threads(o.threads);
+
+  CompareResult res;
+  res.n_common = ids.size();
+  res.n_signal = static_cast<std::size_t>(std::count(base.is_signal.begin(), base.is_signal.end(), 1));
+  res.n_background = res.n_common - res.n_signal;
+  if (res.n_signal == 0 || res.n_background == 0) throw InputError("compare: the common events hold only one class");
+  if (!base.ae_pass.empty() && !base.energy_kev.empty())
+    res.ae_cut = eval::evaluate_cut(base.ae_pass, base.energy_kev, base.truth_single_site);
+  std::vector<std::vector<double>> scores;
+  auto add = [&](const std::string& name, const std::string& events, std::vector<double> score) {
+    CompareEntry e{name, events, {}, {}, {}};
+    auto in = base;
+    in.score = score;
+    scores.push_back(std::move(score));
+    e.psd = eval::evaluate_psd(in);
+    e.roc = eval::roc_curve(in.score, in.is_signal);
+    if (res.ae_cut) e.warnings = eval::worse_than_reference(e.psd, *res.ae_cut, "the A/E cut");
+    res.entries.push_back(std::move(e));
+  };
+  for (const auto& r : runs) add(r.name, r.events, column_at(r, r.score_column, ids));
+  if (!o.features_path.empty()) {
+    const auto col = avse_column(o.features_path);
+    auto s = by_id(o.features_path, col, ids);
+    // An event without a value fails the cut: the lowest score.
+    for (auto& v : s) if (!std::isfinite(v)) v = -std::numeric_limits<double>::max();
+    add("A/E parameter (" + col + ")", "all", std::move(s));
+  }
+  write_compare_outputs(out, o, base, res, scores);
+  return res;
+}
+
+}  // namespace wl::run

@@ -1,0 +1,62 @@
+// Regression and multiclass figures of merit (metrics.hpp).
+#include <algorithm>
+#include <cmath>
+
+#include "wavelearn/eval/confusion.hpp"
+#include "wavelearn/run/metrics.hpp"
+
+namespace wl::run {
+
+namespace {
+
+std::vector<double> gather(const std::vector<double>& v, const std::vector<std::size_t>& rows) {
+  std::vector<double> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
+  return out;
+}
+
+bool is_energy(const std::string& target) { return target == "energy" || target == "energy_label"; }
+
+}  // namespace
+
+void add_regression(const std::vector<ScoreColumn>& columns, const EventTable& t, const ScoredRows& ev,
+                    EvaluationResults& r) {
+  for (std::size_t c = 0; c < columns.size() && !r.regression; ++c) {
+    if (columns[c].kind != "regression") continue;
+    const auto* truth = t.field(columns[c].target);
+    if (!truth && is_energy(columns[c].target) && !t.energy_kev.empty()) truth = &t.energy_kev;
+    if (!truth) {
+      r.skipped.push_back(columns[c].target + ": not in the evaluated file");
+      continue;
+    }
+    RegressionResult g;
+    g.target = columns[c].target;
+    g.unit = is_energy(g.target) ? "keV" : "";
+    g.predicted = ev.column(c);
+    g.truth = gather(*truth, ev.rows);
+    g.metrics = eval::regression_metrics(g.predicted, g.truth);
+    if (is_energy(g.target)) {
+      g.by_energy = eval::resolution_vs_energy(g.predicted, g.truth, {500, 1000, 1500, 2000, 2500, 3000});
+      g.at_peaks = eval::resolution_at_peaks(g.predicted, g.truth, 5.0);
+      g.peaks = peak_resolutions(g.predicted, g.truth);
+    }
+    r.regression = std::move(g);
+  }
+}
+
+void add_multiclass(const std::vector<ScoreColumn>& columns, const EventTable& t, const ScoredRows& ev,
+                    EvaluationResults& r) {
+  const int nc = static_cast<int>(std::count_if(columns.begin(), columns.end(),
+                                                [](const ScoreColumn& c) { return c.kind == "class"; }));
+  const auto* cls = t.field("psd_class");
+  if (nc == 0 || !cls) return;
+  MulticlassResult m;
+  for (int k = 0; k < nc; ++k) m.class_names.push_back("class " + std::to_string(k));
+  std::vector<float> sc(ev.scores.begin(), ev.scores.end());
+  for (double v : gather(*cls, ev.rows)) m.true_class.push_back(static_cast<int>(std::lround(v)));
+  m.predicted_class = eval::argmax_rows(sc, nc);
+  m.one_vs_rest_auc = eval::one_vs_rest_auc(sc, nc, m.true_class);
+  r.multiclass = std::move(m);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,129 @@
+// report.html sections of energy regression, multiclass, training and explanations.
+#include <cmath>
+
+#include "page_sections.hpp"
+#include "wavelearn/report/tables.hpp"
+
+namespace wl::run {
+
+namespace {
+
+constexpr std::size_t kMaxRoundRows = 12;  // boosting tables: every k-th round, not hundreds
+
+std::string kev(double v) { return std::isfinite(v) ? report::format_number(v, 3) : "n/a"; }
+
+report::Table peak_table(const RegressionResult& g, const std::string& events) {
+  report::Table t;
+  t.caption = "FWHM at the 228Th peaks, model energy beside the trapezoid filter's (calibrated energy, the target) "
+              "on the same " + events + " events (keV; fit: Gaussian + step as in `wavelearn calibrate`)";
+  t.header = {"peak", "model: fit", "model: direct", "model: events", "trapezoid: fit", "trapezoid: direct",
+              "trapezoid: events"};
+  for (const auto& p : g.peaks)
+    t.rows.push_back({p.name, p.model.fit_error.empty() ? kev(p.model.fwhm_fit_kev) : "fit failed",
+                      kev(p.model.fwhm_direct_kev), std::to_string(p.model.n),
+                      p.reference.fit_error.empty() ? kev(p.reference.fwhm_fit_kev) : "fit failed",
+                      kev(p.reference.fwhm_direct_kev), std::to_string(p.reference.n)});
+  return t;
+}
+
+std::vector<double> residuals(const RegressionResult& g) {
+  std::vector<double> r(g.predicted.size());
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = g.predicted[i] - g.truth[i];
+  return r;
+}
+
+report::Table round_table(const std::vector<report::HistoryRow>& h) {
+  report::Table t;
+  t.caption = "Loss per boosting round (every " +
+              std::to_string(std::max<std::size_t>(1, (h.size() + kMaxRoundRows - 1) / kMaxRoundRows)) +
+              "th round and the last)";
+  t.header = {"round", "training loss", "validation loss"};
+  const std::size_t step = std::max<std::size_t>(1, (h.size() + kMaxRoundRows - 1) / kMaxRoundRows);
+  for (std::size_t i = 0; i < h.size(); ++i)
+    if (i % step == 0 || i + 1 == h.size())
+      t.rows.push_back({std::to_string(h[i].epoch), report::format_number(h[i].train_loss, 5),
+                        report::format_number(h[i].val_loss, 5)});
+  return t;
+}
+
+}  // namespace
+
+std::vector<report::Section> regression_sections(const PageInputs& in, const RunDir& out) {
+  const auto& r = *in.results;
+  if (!r.regression) return {};
+  const auto& g = *r.regression;
+  const auto dir = out.plots_dir();
+  report::Section s;
+  s.title = "Regression: " + g.target;
+  s.paragraphs.push_back("Residual = predicted - target on the " + r.events +
+                         " events. Resolution is the FWHM of the residuals and, where it matters for "
+                         "physics, the width of the peaks in the model's own energy spectrum.");
+  s.tables.push_back(report::regression_table(g.metrics, g.unit));
+  if (!g.peaks.empty()) s.tables.push_back(peak_table(g, r.events));
+  if (!g.at_peaks.empty()) s.tables.push_back(report::resolution_table(g.at_peaks, "Residual FWHM at the 228Th peaks"));
+  s.images.push_back(image_of(report::plot_predicted_vs_true(g.truth, g.predicted, g.target, g.unit, dir / "predicted_vs_true"),
+                              out, "Predicted vs target"));
+  s.images.push_back(image_of(report::plot_residuals(residuals(g), g.unit, dir / "residuals",
+                                                     g.metrics.resolution.fwhm_interpolated), out,
+                              "Residuals over their full range (under- and overflow counted)"));
+  if (!g.by_energy.empty())
+    s.images.push_back(image_of(report::plot_resolution_vs_energy(g.by_energy, g.at_peaks, dir / "resolution"), out,
+                                "Residual FWHM versus energy"));
+  return {s};
+}
+
+std::vector<report::Section> multiclass_sections(const PageInputs& in, const RunDir& out) {
+  const auto& r = *in.results;
+  if (!r.multiclass) return {};
+  const auto& m = *r.multiclass;
+  const auto mc = eval::multiclass_confusion(m.true_class, m.predicted_class, static_cast<int>(m.class_names.size()));
+  report::Section s;
+  s.title = "Multiclass classification (" + r.events + " events)";
+  s.tables.push_back(report::multiclass_table(mc, m.class_names));
+  s.images.push_back(image_of(report::plot_confusion_matrix(mc, m.class_names, out.plots_dir() / "confusion_multiclass"),
+                              out, "Multiclass confusion matrix"));
+  return {s};
+}
+
+std::vector<report::Section> training_sections(const PageInputs& in, const RunDir& out) {
+  if (in.history.empty()) return {};
+  const bool boosting = in.record->family == "tabular";
+  report::Section s;
+  s.title = "Training";
+  s.paragraphs.push_back(boosting ? "Log-loss per boosting round on the training and validation events; the model "
+                                    "keeps the round with the lowest validation loss."
+                                  : "Loss per epoch on the training and validation events, and the validation "
+                                    "metric; the exported weights are the best epoch's.");
+  if (in.training.contains("convergence"))
+    s.warnings.push_back("Not converged: " + in.training["convergence"].get<std::string>());
+  if (boosting) s.tables.push_back(round_table(in.history));
+  s.images.push_back(image_of(report::plot_loss_curves(in.history, out.plots_dir() / "training", in.history_metric,
+                                                       boosting ? "boosting round" : "epoch"),
+                              out, boosting ? "Loss per boosting round" : "Loss and validation metric per epoch"));
+  return {s};
+}
+
+std::vector<report::Section> explanation_sections(const PageInputs& in, const RunDir& out) {
+  std::vector<report::Section> sections;
+  if (in.has_shap) {
+    report::Section s;
+    s.title = "Explanation (SHAP)";
+    s.paragraphs.push_back("TreeSHAP contributions of each input to the model's log-odds on the held-out events.");
+    s.links.push_back({"shap.html", "SHAP explanations: importance, beeswarm and per-event breakdowns (shap.html)"});
+    for (const char* p : {"plots/shap_importance.png", "plots/shap_beeswarm.png"})
+      if (out.has(p)) s.images.push_back({p, std::string(p).find("importance") != std::string::npos
+                                                 ? "Mean |SHAP| per input"
+                                                 : "SHAP value per event, coloured by the input's value"});
+    sections.push_back(s);
+  }
+  if (!in.waveforms.empty()) {
+    report::Section s;
+    s.title = "Example waveforms";
+    s.images.push_back(image_of(report::plot_waveforms(in.waveforms, out.plots_dir() / "waveforms"), out,
+                                "Example waveforms per class (the model's input window)"));
+    sections.push_back(s);
+  }
+  return sections;
+}
+
+}  // namespace wl::run

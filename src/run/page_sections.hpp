@@ -1,0 +1,21 @@
+#pragma once
+// Internal to src/run: the sections of report.html, one function per kind of result.
+#include <vector>
+
+#include "wavelearn/report/html.hpp"
+#include "wavelearn/run/page.hpp"
+
+namespace wl::run {
+
+// Each writes its plots into out/plots and returns its sections (none when the run has no
+// such result).
+std::vector<report::Section> binary_sections(const PageInputs& in, const RunDir& out);
+std::vector<report::Section> regression_sections(const PageInputs& in, const RunDir& out);
+std::vector<report::Section> multiclass_sections(const PageInputs& in, const RunDir& out);
+std::vector<report::Section> training_sections(const PageInputs& in, const RunDir& out);
+std::vector<report::Section> explanation_sections(const PageInputs& in, const RunDir& out);
+
+// The relative link of a written plot (its PNG) with a caption.
+report::Image image_of(const report::Paths& p, const RunDir& out, const std::string& caption);
+
+}  // namespace wl::run

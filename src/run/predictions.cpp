@@ -1,0 +1,34 @@
+#include "wavelearn/run/predictions.hpp"
+
+namespace wl::run {
+
+io::Table predictions_table(const EventTable& e, const std::vector<ScoreColumn>& columns, const ScoredRows& s,
+                            const std::string& part) {
+  io::Table t;
+  std::vector<double> id, index, energy;
+  for (const auto r : s.rows) {
+    id.push_back(static_cast<double>(e.id[r]));
+    index.push_back(static_cast<double>(e.file_event[r]));
+    if (!e.energy_kev.empty()) energy.push_back(e.energy_kev[r]);
+  }
+  t.add("id", std::move(id));
+  t.add("event_index", std::move(index));
+  if (!e.energy_kev.empty()) t.add("energy_kev", std::move(energy));
+  for (std::size_t c = 0; c < columns.size(); ++c) t.add(columns[c].name, s.column(c));
+  for (const auto& [name, values] : e.fields) {
+    if (t.has(name)) continue;
+    std::vector<double> v;
+    for (const auto r : s.rows) v.push_back(values[r]);
+    t.add(name, std::move(v));
+  }
+  t.attributes["data"] = e.source;
+  t.attributes["events"] = part;
+  return t;
+}
+
+void write_predictions(const RunDir& out, const EventTable& events, const std::vector<ScoreColumn>& columns,
+                       const ScoredRows& scored, const std::string& part) {
+  io::write_table_h5(out.file("predictions.h5").string(), predictions_table(events, columns, scored, part), true);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,20 @@
+#include "wavelearn/run/scorer.hpp"
+
+#include "wavelearn/run/run_dir.hpp"
+
+namespace wl::run {
+
+const std::vector<double>* EventTable::field(const std::string& name) const {
+  const auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& run_dir, const ScorerOptions& o) {
+  if (std::filesystem::is_regular_file(run_dir)) return make_bare_model_scorer(run_dir, o);
+  const auto dir = RunDir::open_existing(run_dir);
+  const auto record = read_run_record(dir);
+  if (record.family == "tabular") return make_tabular_scorer(run_dir, record, o);
+  return make_neural_scorer(run_dir, record, o);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,101 @@
+// The tabular family: a BDT, SVM or logistic regression on a feature table from
+// `wavelearn dsp`, with the event policy (features, missing values, quality, energy
+// threshold) its run recorded in preprocess.json.
+#include <cmath>
+#include <fstream>
+
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/io/table.hpp"
+#include "wavelearn/run/run_dir.hpp"
+#include "wavelearn/run/scorer.hpp"
+#include "wavelearn/run/tabular_policy.hpp"
+#include "wavelearn/tabular/matrix.hpp"
+#include "wavelearn/tabular/model.hpp"
+
+namespace wl::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class TableSource : public EventSource {
+ public:
+  TableSource(const std::string& path, const tabular::MatrixOptions& mo) {
+    const io::Table table = io::read_table_h5(path);
+    auto opts = mo;
+    if (!opts.label.empty() && !table.has(opts.label)) opts.label.clear();  // unlabelled table: predict only
+    matrix_ = tabular::build_matrix(table, opts, path);
+    fill_events(table, path);
+  }
+
+  tabular::FeatureMatrix matrix_;
+
+ private:
+  void fill_events(const io::Table& table, const std::string& path) {
+    auto& e = events_;
+    e.source = path;
+    const auto& rows = matrix_.source_row;
+    auto column_at = [&](const std::string& name) {
+      std::vector<double> v(rows.size());
+      const auto& c = table.column(name);
+      for (std::size_t i = 0; i < rows.size(); ++i) v[i] = c[rows[i]];
+      return v;
+    };
+    auto int_column = [&](const std::string& name) {
+      std::vector<int64_t> v(rows.size(), 0);
+      if (table.has(name)) {
+        const auto d = column_at(name);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::llround(d[i]);
+      }
+      return v;
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      e.id.push_back(std::llround(matrix_.id[i]));
+      e.file_event.push_back(static_cast<int64_t>(rows[i]));
+    }
+    e.detector = int_column("detector");
+    e.run = int_column("run_number");
+    if (const auto ecol = tabular_energy_column(table); !ecol.empty()) e.energy_kev = column_at(ecol);
+    for (const auto& name : table.names)
+      if (name.rfind("psd_label", 0) == 0 || name.rfind("truth_", 0) == 0 || name.rfind("avse_", 0) == 0)
+        e.fields[name] = column_at(name);
+  }
+};
+
+class TabularScorer : public Scorer {
+ public:
+  TabularScorer(const fs::path& run_dir, RunRecord r, const ScorerOptions& o) {
+    record_ = std::move(r);
+    policy_ = read_tabular_policy(RunDir::open_existing(run_dir));
+    model_ = tabular::make_empty_model(policy_.model_type);
+    model_->set_threads(o.threads);
+    model_->load(run_dir);
+  }
+
+  std::vector<ScoreColumn> columns() const override { return {{"score", policy_.matrix.label, "binary"}}; }
+  std::string description() const override { return model_->description(); }
+
+  std::unique_ptr<EventSource> open(const std::string& data_file, const OpenOptions& o) const override {
+    if (!fs::exists(data_file)) throw core::InputError(data_file + ": no such feature table");
+    auto mo = policy_.matrix;
+    if (o.all_events) mo.energy_threshold = -1.0;
+    return std::make_unique<TableSource>(data_file, mo);
+  }
+
+  std::vector<double> score(EventSource& source, const std::vector<std::size_t>& rows) const override {
+    auto& src = dynamic_cast<TableSource&>(source);
+    return model_->predict(src.matrix_.subset(rows));
+  }
+
+ private:
+  TabularPolicy policy_;
+  std::unique_ptr<tabular::TabularModel> model_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scorer> make_tabular_scorer(const fs::path& run_dir, const RunRecord& r, const ScorerOptions& o) {
+  return std::make_unique<TabularScorer>(run_dir, r, o);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,69 @@
+// The neural family's training step: train/ does the epochs; this records the run.
+#include <ATen/Parallel.h>
+
+#include <filesystem>
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/eval/json.hpp"
+#include "wavelearn/run/record.hpp"
+#include "wavelearn/run/run_dir.hpp"
+#include "wavelearn/run/train.hpp"
+#include "wavelearn/train/interrupt.hpp"
+#include "wavelearn/train/run.hpp"
+
+namespace wl::run {
+
+namespace {
+
+RunRecord neural_record(const train::RunSummary& s, const std::string& name) {
+  RunRecord r;
+  r.family = "neural";
+  r.model_type = s.model_type;
+  r.task = s.task_kind;
+  r.targets = s.targets;
+  r.training_file = s.data_file;
+  r.energy_threshold_kev = s.energy_threshold_kev;
+  r.split = {s.fractions, s.group_by, s.seed, s.keyed_split};
+  r.name = name;
+  return r;
+}
+
+// Converged: the best epoch lies before the last one (the validation loss had stopped
+// improving), or early stopping ended the run.
+nlohmann::json training_block(const train::RunSummary& s) {
+  const bool converged = s.stopped_early || (s.best_epoch > 0 && s.best_epoch < s.epochs_done);
+  nlohmann::json t = {{"family", "neural"}, {"model_type", s.model_type}, {"task", s.task_kind},
+                      {"metric", s.metric_name}, {"parameters", s.parameters}, {"max_epochs", s.max_epochs},
+                      {"epochs_done", s.epochs_done}, {"best_epoch", s.best_epoch},
+                      {"stopped_early", s.stopped_early}, {"converged", converged},
+                      {"val_loss", eval::finite_or_null(s.val_loss)},
+                      {"val_" + s.metric_name, eval::finite_or_null(s.val_metric)},
+                      {"n_train", s.n_train}, {"n_validation", s.n_validation}, {"n_test", s.n_test},
+                      {"train_seconds", s.train_seconds}, {"train_samples_per_s", s.train_samples_per_s},
+                      {"inference_samples_per_s", eval::finite_or_null(s.inference_samples_per_s)},
+                      {"inference_batch_size", s.inference_batch_size}, {"seed", s.seed}, {"threads", s.threads},
+                      {"torch_version", TORCH_VERSION}, {"data_file", s.data_file},
+                      {"data_file_bytes", std::filesystem::file_size(s.data_file)}};
+  if (!converged)
+    t["convergence"] = "the validation loss was still improving at the last epoch (best epoch " +
+                       std::to_string(s.best_epoch) + " of " + std::to_string(s.epochs_done) +
+                       "): train longer (train.epochs)";
+  return t;
+}
+
+}  // namespace
+
+std::string train_neural(const core::Config& config_in, const RunDir& dir, const TrainOptions& o) {
+  core::Config config = config_in;
+  // Set verbatim: a path is not TOML (quotes and backslashes must survive).
+  if (!o.data.empty()) config.set_string("data.file", o.data, "--data");
+  const std::string name = config.get<std::string>("name", dir.path().filename().string());
+  train::RunOptions ro{dir.path(), o.resume, o.quiet, o.threads};
+  train::install_interrupt_handler();
+  const auto s = train::run_training(config, ro);
+  write_run_record(dir, neural_record(s, name));
+  dir.write_json("metrics.json", {{"training", training_block(s)}});
+  return train::format_summary(s);
+}
+
+}  // namespace wl::run

@@ -1,0 +1,159 @@
+// The tabular family's training step: a BDT, SVM or logistic regression fitted on the
+// training part of a feature table, split by event id exactly as the waveform runs are.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/io/table.hpp"
+#include "wavelearn/run/run_dir.hpp"
+#include "wavelearn/run/select.hpp"
+#include "wavelearn/run/tabular_policy.hpp"
+#include "wavelearn/run/train.hpp"
+#include "wavelearn/tabular/bdt.hpp"
+#include "wavelearn/tabular/shap.hpp"
+
+namespace wl::run {
+
+using core::InputError;
+
+namespace {
+
+struct TabularPlan {
+  std::unique_ptr<tabular::TabularModel> model;
+  TabularPolicy policy;
+  SplitRecord split;
+  bool want_shap = false;
+  std::string name;
+};
+
+// Every key is read before any work, so a typo fails at once.
+TabularPlan plan_from(const core::Config& config, const std::string& default_name) {
+  TabularPlan p;
+  p.model = tabular::make_model(config);
+  const bool keep = p.model->accepts_missing();
+  p.policy.model_type = p.model->type();
+  p.policy.matrix = tabular::matrix_options_from(config, keep ? tabular::MissingPolicy::kKeep : tabular::MissingPolicy::kDrop);
+  if (p.policy.matrix.missing == tabular::MissingPolicy::kKeep && !keep)
+    throw InputError("config key 'features.missing' = \"keep\" needs model.type = \"bdt\" (the " + p.model->type() +
+                     " model cannot take NaN features)");
+  const auto f = tabular::split_fractions_from(config);
+  p.split.fractions = f;
+  if (f.train <= 0) throw InputError("config key 'data.train_fraction' must be > 0");
+  p.split.group_by = core::group_by_from_string(config.get<std::string>("data.group_by", "event"));
+  p.split.seed = config.get<uint64_t>("seed", 42);
+  p.policy.class_weight = config.get<std::string>("task.class_weight", "none");
+  p.want_shap = p.model->type() == "bdt" && config.get<bool>("explain.shap", true);
+  p.name = config.get<std::string>("name", default_name);
+  config.mark_used("data.file");  // the neural trainer's key; the table comes from --data here
+  config.check_all_used();
+  return p;
+}
+
+// The matrix rows of one part, by the parts of the EventTable rows (same order).
+std::vector<std::size_t> rows_of(const std::vector<uint8_t>& parts, uint8_t part) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (parts[i] == part) rows.push_back(i);
+  return rows;
+}
+
+tabular::FitInputs fit_inputs(const tabular::FeatureMatrix& train, const tabular::FeatureMatrix& val,
+                              const std::string& mode) {
+  tabular::FitInputs in;
+  in.train = &train;
+  in.validation = &val;
+  in.class_weight = tabular::class_weight_pair(train.label, mode);
+  in.train_weight = tabular::class_weights(train.label, mode);
+  // Validation events weighted like the training ones, so early stopping watches the same loss.
+  for (uint8_t y : val.label)
+    in.validation_weight.push_back(static_cast<float>(y ? in.class_weight.second : in.class_weight.first));
+  return in;
+}
+
+void write_history(const RunDir& dir, const std::vector<tabular::RoundLoss>& h) {
+  if (h.empty()) return;
+  std::ostringstream s;
+  s.precision(17);
+  s << "epoch,train_loss,val_loss\n";
+  for (const auto& r : h) {
+    s << r.round << ',' << r.train_loss << ',';
+    if (std::isfinite(r.validation_loss)) s << r.validation_loss;
+    s << '\n';
+  }
+  dir.write_text("history.csv", s.str());
+}
+
+// Boosting that ends at the round limit was still improving; a solver that hit its
+// iteration limit did not converge.
+nlohmann::json training_block(const tabular::TabularModel& m, std::size_t n_train, std::size_t n_val,
+                              std::size_t n_test, double seconds) {
+  const auto s = m.summary();
+  nlohmann::json t = {{"family", "tabular"}, {"model_type", m.type()}, {"model", s}, {"n_train", n_train},
+                      {"n_validation", n_val}, {"n_test", n_test}, {"train_seconds", seconds}};
+  bool converged = s.value("converged", true);
+  std::string why = converged ? "" : "the solver stopped at its iteration limit (model.max_iterations)";
+  if (m.type() == "bdt") {
+    const int best = s.value("best_iteration", 0), limit = s.value("n_trees_max", 0);
+    converged = best + 1 < limit;
+    if (!converged)
+      why = "the best boosting round is the last allowed one (" + std::to_string(limit) +
+            " trees): raise model.n_trees";
+  }
+  t["converged"] = converged;
+  if (!converged) t["convergence"] = why;
+  return t;
+}
+
+}  // namespace
+
+std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto plan = plan_from(config, dir.path().filename().string());
+  const io::Table table = io::read_table_h5(o.data);
+  auto& mo = plan.policy.matrix;
+  if (mo.energy_threshold >= 0) {
+    mo.energy_column = tabular_energy_column(table);
+    if (mo.energy_column.empty())
+      throw InputError(o.data + ": data.energy_threshold_kev needs an energy_label or energy_kev column");
+  }
+  tabular::MatrixReport rep;
+  const auto all = tabular::build_matrix(table, mo, o.data, &rep);
+  if (mo.features.empty()) mo.features = all.feature_names;
+  if (!o.quiet) std::fprintf(stderr, "%s: %s\n", o.data.c_str(), rep.summary().c_str());
+  EventTable keys;
+  for (std::size_t i = 0; i < all.n_rows(); ++i) keys.id.push_back(std::llround(all.id[i]));
+  for (const char* f : {"detector", "run_number"}) {
+    auto& v = std::string(f) == "detector" ? keys.detector : keys.run;
+    for (std::size_t i = 0; i < all.n_rows(); ++i) v.push_back(table.has(f) ? std::llround(table.column(f)[all.source_row[i]]) : 0);
+  }
+  const auto parts = parts_of(keys, plan.split);
+  const auto train = all.subset(rows_of(parts, core::kTrainPart));
+  const auto val = all.subset(rows_of(parts, core::kValidationPart));
+  const std::size_t n_test = rows_of(parts, core::kTestPart).size();
+  if (train.n_rows() == 0) throw InputError(o.data + ": the training part is empty");
+  plan.model->set_threads(o.threads);
+  if (!o.quiet)
+    std::fprintf(stderr, "training %s on %zu events (validation %zu, held-out test %zu, class weights %s)\n",
+                 plan.model->type().c_str(), train.n_rows(), val.n_rows(), n_test, plan.policy.class_weight.c_str());
+  plan.model->fit(fit_inputs(train, val, plan.policy.class_weight));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  plan.model->save(dir.path(), true);
+  config.write(dir.file("config.toml"), true);
+  write_tabular_policy(dir, plan.policy);
+  write_history(dir, plan.model->history());
+  RunRecord r{"tabular", plan.model->type(), "binary", {mo.label}, o.data, mo.energy_threshold, plan.split, plan.name};
+  write_run_record(dir, r);
+  dir.write_json("metrics.json", {{"training", training_block(*plan.model, train.n_rows(), val.n_rows(), n_test, seconds)}});
+  if (plan.want_shap) {
+    const auto test = all.subset(rows_of(parts, n_test ? core::kTestPart : core::kValidationPart));
+    const auto& bdt = dynamic_cast<const tabular::BdtModel&>(*plan.model);
+    tabular::write_shap_outputs(tabular::shap_values(bdt, test), test, bdt.predict(test), dir.path());
+  }
+  return "trained " + plan.model->description() + " on " + std::to_string(train.n_rows()) + " events (validation " +
+         std::to_string(val.n_rows()) + ", held-out test " + std::to_string(n_test) + ")\n";
+}
+
+}  // namespace wl::run

@@ -1,0 +1,70 @@
+#include "wavelearn/run/warnings.hpp"
+
+#include <cmath>
+
+#include "wavelearn/report/html.hpp"
+
+namespace wl::run {
+
+namespace {
+
+// A Gaussian-core FWHM and the direct half-maximum reading disagree beyond this fraction:
+// the peak is not Gaussian (tails, a second peak) or the fit went wrong.
+constexpr double kFwhmDisagreement = 0.25;
+
+bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+void width_warnings(const std::string& where, const PeakWidth& p, std::vector<std::string>& w) {
+  if (p.n < eval::kMinEventsForFwhm) return;
+  const double a = p.fwhm_fit_kev, b = p.fwhm_direct_kev;
+  if (!p.fit_error.empty()) {
+    w.push_back(where + ": the peak fit failed (" + p.fit_error + "); only the direct half-maximum reading (" +
+                report::format_number(b) + " keV) is shown");
+  } else if (std::isfinite(a) && std::isfinite(b) && std::fabs(a - b) > kFwhmDisagreement * std::max(a, b)) {
+    w.push_back(where + ": the Gaussian + step fit (" + report::format_number(a) +
+                " keV FWHM) disagrees with the direct half-maximum reading (" + report::format_number(b) +
+                " keV); quote neither without looking at the spectrum");
+  }
+}
+
+void regression_warnings(const RegressionResult& g, std::vector<std::string>& w) {
+  for (const auto& p : g.peaks) {
+    width_warnings("model energy at " + p.name, p.model, w);
+    width_warnings("trapezoid-filter energy at " + p.name, p.reference, w);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> derived_from_label(const std::string& label, const std::vector<std::string>& features) {
+  const char* prefix = nullptr;
+  if (starts_with(label, "psd_label_low_avse") || starts_with(label, "psd_label_high_avse")) prefix = "avse";
+  if (starts_with(label, "psd_label_dcr")) prefix = "dcr";
+  if (starts_with(label, "psd_label_lq")) prefix = "lq";
+  std::vector<std::string> out;
+  if (!prefix) return out;
+  for (const auto& f : features)
+    if (starts_with(f, prefix)) out.push_back(f);
+  return out;
+}
+
+std::vector<std::string> collect_warnings(const RunRecord& r, const nlohmann::json& training,
+                                          const std::vector<std::string>& features, const EvaluationResults& res) {
+  std::vector<std::string> w;
+  if (training.is_object() && training.contains("converged") && !training["converged"].get<bool>())
+    w.push_back("not converged: " + training.value("convergence", std::string("see the training curves")));
+  if (!r.targets.empty()) {
+    const auto circular = derived_from_label(r.targets.front(), features);
+    for (const auto& f : circular)
+      w.push_back("input '" + f + "' is derived from the label's own cut (" + r.targets.front() +
+                  "): agreement with the label can come from reproducing the cut, not from the pulse shape");
+  }
+  if (!res.binary.empty() && res.reference) {
+    for (const auto& s : eval::worse_than_reference(res.binary.front().psd, res.reference->psd, res.reference->name))
+      w.push_back("worse than the A/E parameter alone: " + s);
+  }
+  if (res.regression) regression_warnings(*res.regression, w);
+  return w;
+}
+
+}  // namespace wl::run
