@@ -53,6 +53,15 @@ std::string training_algorithm(const PageInputs& in) {
   return o.str();
 }
 
+// Where the method is described (the card's "paper or other resource").
+std::string method_reference(const RunRecord& r) {
+  if (r.model_type == "bdt") return "T. Chen and C. Guestrin, XGBoost: A Scalable Tree Boosting System, KDD 2016";
+  if (r.model_type == "svm") return "C.-C. Chang and C.-J. Lin, LIBSVM: a library for support vector machines, ACM TIST 2 (2011)";
+  if (r.model_type == "logistic") return "L2-regularised logistic regression fitted by iteratively reweighted least squares";
+  return "The summer-school lectures' PyTorch pipeline on the MAJORANA DEMONSTRATOR AI/ML data release, reproduced "
+         "in C++ by wavelearn (docs/models.md)";
+}
+
 std::string measures(const RunRecord& r) {
   if (r.is_regression())
     return "RMSE, MAE and residual FWHM; the FWHM of the 583 keV, DEP, SEP and FEP peaks in the model's energy "
@@ -93,6 +102,9 @@ void write_card(const RunDir& out, const PageInputs& in) {
                                             "lists them and the missing-value policy)."
                                           : "The digitized waveform window and normalisation of preprocess.json "
                                             "(also inside model.pt).";
+  card.paper = method_reference(rec);
+  card.citation = "wavelearn, run format 1; cite the data release the model was trained on.";
+  card.contact = "Whoever ran `wavelearn train` into " + in.run_dir + ".";
   card.license = "As the training data permit; the model is derived from them.";
   card.primary_uses = primary_use(rec);
   card.primary_users = "Physicists analysing HPGe detector data in the MJD data-release format or LEGEND LH5.";

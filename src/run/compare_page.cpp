@@ -128,8 +128,15 @@ void write_compare_outputs(const RunDir& out, const CompareOptions& o, const eva
   html.subtitle = std::to_string(res.entries.size()) + " models on " + std::to_string(res.n_common) + " common events";
   report::Section s;
   s.title = "Common events, one working point";
-  for (const auto& e : res.entries)
-    for (const auto& w : e.warnings) s.warnings.push_back(e.name + ": " + w);
+  report::Section details;
+  details.title = "Where a model is worse than the A/E cut";
+  details.paragraphs.push_back("At the same DEP acceptance, with disjoint 95 % Clopper-Pearson intervals.");
+  for (const auto& e : res.entries) {
+    if (e.warnings.empty()) continue;
+    s.warnings.push_back(e.name + ": worse than the A/E cut in " + std::to_string(e.warnings.size()) +
+                         " figure(s) of merit at the working point (listed below the tables)");
+    for (const auto& w : e.warnings) details.warnings.push_back(e.name + ": " + w);
+  }
   s.paragraphs.push_back("Events matched by id across the runs' predictions.h5. Every model cuts where it keeps the "
                          "A/E cut's DEP acceptance; intervals are 95 % (AUC: bootstrap, " +
                          std::to_string(o.bootstrap_replicas) + " replicas; efficiencies: Clopper-Pearson).");
@@ -143,6 +150,7 @@ void write_compare_outputs(const RunDir& out, const CompareOptions& o, const eva
   if (!common.truth_single_site.empty()) s.tables.push_back(report::truth_ci_table(cuts, "common"));
   s.images = plots(out, common, res, scores);
   html.sections.push_back(s);
+  if (!details.warnings.empty()) html.sections.push_back(details);
   report::write_html(html, out.file("compare.html"), true);
 }
 

@@ -10,10 +10,21 @@ namespace wl::run {
 
 namespace {
 
+constexpr const char* kWorsePrefix = "worse than the A/E parameter alone: ";
+
+// One line for all the figures where the model is worse than the A/E cut (they are listed
+// one by one in the classification section), the other warnings as they are.
 report::Section warnings_section(const PageInputs& in) {
   report::Section s;
   s.title = "Warnings";
-  s.warnings = in.warnings;
+  std::size_t worse = 0;
+  for (const auto& w : in.warnings) {
+    if (w.rfind(kWorsePrefix, 0) == 0) ++worse;
+    else s.warnings.push_back(w);
+  }
+  if (worse > 0)
+    s.warnings.push_back("worse than the A/E cut at the working point in " + std::to_string(worse) +
+                         " figure(s) of merit (95 % intervals disjoint): listed under Pulse-shape discrimination");
   return s;
 }
 

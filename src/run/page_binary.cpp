@@ -99,6 +99,9 @@ report::Section label_section(const BinaryResult& b, const PageInputs& in, const
       std::string(b.psd.wp.matched ? "matched" : "NOT matched: too few DEP events or no A/E decisions") +
       "). DEP events are mostly single-site; SEP, FEP and Compton events mostly multi-site, so lower survival "
       "there is better.");
+  if (primary)
+    for (const auto& w : in.warnings)
+      if (w.rfind("worse than the A/E parameter alone: ", 0) == 0) s.warnings.push_back(w);
   s.tables.push_back(report::psd_summary_table({{"model", &b.psd}}, r.events));
   const auto cuts = cuts_of(b, r);
   if (!b.psd.survival.empty()) s.tables.push_back(report::survival_table(cuts, r.events));
