@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/rng.hpp"
 
@@ -51,6 +52,10 @@ std::vector<uint8_t> assign_groups(const std::vector<int64_t>& keys, const PartF
   std::vector<int64_t> groups(keys);
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  const int parts_wanted = (f.train > 0) + (f.validation > 0) + (f.test > 0);
+  if (groups.size() < static_cast<std::size_t>(parts_wanted))
+    throw InputError("data.group_by: " + std::to_string(groups.size()) + " group(s) cannot fill " +
+                     std::to_string(parts_wanted) + " parts (train, validation, test): group by event instead");
   Rng rng(seed, kGroupShuffleStream);
   for (std::size_t i = groups.size(); i > 1; --i) std::swap(groups[i - 1], groups[rng.below(i)]);
   const auto counts = group_counts(groups.size(), f);
@@ -97,6 +102,17 @@ void check_fractions(const PartFractions& f) {
     if (!(x >= 0.0) || x > 1.0) throw InputError("config: data.*_fraction must lie in [0, 1]");
   if (f.train + f.validation + f.test > 1.0 + 1e-9)
     throw InputError("config: data.train_fraction + validation_fraction + test_fraction must not exceed 1");
+}
+
+PartFractions part_fractions_from(const Config& config) {
+  const bool any = config.has("data.train_fraction") || config.has("data.validation_fraction") ||
+                   config.has("data.test_fraction");
+  PartFractions f;
+  f.train = config.get<double>("data.train_fraction", any ? 0.0 : 0.6);
+  f.validation = config.get<double>("data.validation_fraction", any ? 0.0 : 0.2);
+  f.test = config.get<double>("data.test_fraction", any ? 0.0 : 0.2);
+  check_fractions(f);
+  return f;
 }
 
 std::vector<uint8_t> assign_parts(const std::vector<int64_t>& keys, const PartFractions& f, uint64_t seed,

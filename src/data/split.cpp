@@ -68,6 +68,11 @@ std::vector<std::int64_t> split_keys(const Dataset& ds, core::GroupBy by) {
     for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = std::llround(runs[ds.file_event(r)]);
     return keys;
   }
+  if (by == core::GroupBy::kDetector) {
+    const std::string& field = ds.config().open.fields.detector;
+    if (field.empty() || !const_cast<Dataset&>(ds).reader().has_field(field))
+      throw InputError(ds.config().path + ": data.group_by = \"detector\" needs a detector field ('" + field + "')");
+  }
   for (std::size_t r = 0; r < keys.size(); ++r)
     keys[r] = by == core::GroupBy::kDetector ? ds.detector(r) : ds.event_id(r);
   return keys;
@@ -87,19 +92,10 @@ void keyed_split(const Dataset& ds, const SplitConfig& c, std::uint64_t seed, Sp
 
 SplitConfig split_keys_from(const core::Config& config, std::string& stratify_by) {
   SplitConfig c;
-  c.train_fraction = config.get<double>("data.train_fraction", c.train_fraction);
-  c.validation_fraction = config.get<double>("data.validation_fraction", c.validation_fraction);
-  // A config without fractions holds out test events: 60/20/20.
-  const bool any_fraction = config.has("data.train_fraction") || config.has("data.validation_fraction") ||
-                            config.has("data.test_fraction");
-  if (!any_fraction) c = {0.6, 0.2, 0.2, -1};
-  c.test_fraction = config.get<double>("data.test_fraction", any_fraction ? c.test_fraction : 0.2);
-  for (double f : {c.train_fraction, c.validation_fraction, c.test_fraction}) {
-    if (!(f >= 0.0) || f > 1.0) throw InputError("config: data.*_fraction must lie in [0, 1]");
-  }
-  if (c.train_fraction + c.validation_fraction + c.test_fraction > 1.0 + 1e-9) {
-    throw InputError("config: data.train_fraction + validation_fraction + test_fraction must not exceed 1");
-  }
+  const auto f = core::part_fractions_from(config);
+  c.train_fraction = f.train;
+  c.validation_fraction = f.validation;
+  c.test_fraction = f.test;
   // data.stratify: false/true (the first target) or a target name ("" for none).
   stratify_by.clear();
   if (config.has("data.stratify")) {

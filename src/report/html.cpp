@@ -122,8 +122,7 @@ std::string render_html(const HtmlReport& r) {
   return o.str();
 }
 
-void write_html(const HtmlReport& report, const std::filesystem::path& path, bool force) {
-  wl::core::refuse_overwrite(path, force);
+void write_html(const HtmlReport& report, const std::filesystem::path& path) {
   wl::core::write_text_atomically(path, render_html(report), true);
 }
 

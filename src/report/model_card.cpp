@@ -89,8 +89,7 @@ std::string render_model_card(const ModelCard& c) {
   return o.str();
 }
 
-void write_model_card(const ModelCard& card, const std::filesystem::path& path, bool force) {
-  wl::core::refuse_overwrite(path, force);
+void write_model_card(const ModelCard& card, const std::filesystem::path& path) {
   wl::core::write_text_atomically(path, render_model_card(card), true);
 }
 

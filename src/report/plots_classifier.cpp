@@ -126,16 +126,16 @@ Paths plot_score_distributions(const ScoreSample& train, const ScoreSample& test
   hi += 1e-9 * (hi - lo);  // include the maximum in the last bin
   const std::size_t n = std::max<std::size_t>(1, o.n_bins);
   Figure f;
-  f.title = "Score distributions: train (dashed) vs test (solid)";
+  f.title = "Score distributions: train (dashed) vs " + o.test_name + " (solid)";
   f.x_label = "classifier score";
   f.y_label = "normalised entries (1/score unit)";
   f.log_y = true;
   auto add = [&](const std::vector<double>& v, const std::string& label, int color, bool dashed) {
     if (!v.empty()) f.series.push_back(density_series(v, lo, hi, n, label, color, dashed));
   };
-  add(te.signal, "signal, test", 1, false);
+  add(te.signal, "signal, " + o.test_name, 1, false);
   add(tr.signal, "signal, train" + ks_text(o.ks_p_signal), 1, true);
-  add(te.background, "background, test", 4, false);
+  add(te.background, "background, " + o.test_name, 4, false);
   add(tr.background, "background, train" + ks_text(o.ks_p_background), 4, true);
   return render_figure(f, stem);
 }

@@ -44,8 +44,7 @@ std::string training_algorithm(const PageInputs& in) {
   const auto& t = in.training;
   std::ostringstream o;
   if (in.record->family == "tabular") {
-    o << in.description << "; boosting rounds / solver iterations as recorded in metrics.json (converged: "
-      << text(t, "converged") << ").";
+    o << in.description << "; converged: " << text(t, "converged") << " (metrics.json: training).";
   } else {
     o << in.description << "; " << text(t, "epochs_done") << " of " << text(t, "max_epochs")
       << " epochs, best epoch " << text(t, "best_epoch") << " (exported), seed " << in.record->split.seed << ".";
@@ -86,10 +85,10 @@ void add_results(const PageInputs& in, report::ModelCard& card) {
 
 }  // namespace
 
-void write_card(const RunDir& out, const PageInputs& in) {
+namespace {
+
+void model_details(const PageInputs& in, report::ModelCard& card) {
   const auto& rec = *in.record;
-  const auto& r = *in.results;
-  report::ModelCard card;
   card.name = rec.name.empty() ? rec.model_type : rec.name;
   card.version = "wavelearn run format 1";
   card.date = today_utc();
@@ -97,7 +96,7 @@ void write_card(const RunDir& out, const PageInputs& in) {
   card.developers = "Trained with wavelearn; run directory " + in.run_dir + ".";
   card.training_algorithm = training_algorithm(in);
   card.parameters = rec.family == "neural" ? text(in.training, "parameters") + " trainable parameters"
-                                           : "see model.summary in metrics.json";
+                                           : "see training.model in metrics.json";
   card.features = rec.family == "tabular" ? "Engineered pulse-shape parameters from `wavelearn dsp` (preprocess.json "
                                             "lists them and the missing-value policy)."
                                           : "The digitized waveform window and normalisation of preprocess.json "
@@ -106,30 +105,64 @@ void write_card(const RunDir& out, const PageInputs& in) {
   card.citation = "wavelearn, run format 1; cite the data release the model was trained on.";
   card.contact = "Whoever ran `wavelearn train` into " + in.run_dir + ".";
   card.license = "As the training data permit; the model is derived from them.";
+}
+
+// Intended use, factors and risks: a regression is an energy estimator, a classifier a cut.
+void use_and_factors(const PageInputs& in, report::ModelCard& card) {
+  const auto& rec = *in.record;
+  const bool reg = rec.is_regression();
   card.primary_uses = primary_use(rec);
   card.primary_users = "Physicists analysing HPGe detector data in the MJD data-release format or LEGEND LH5.";
-  card.out_of_scope = "Detectors, sampling periods, energy ranges or selections other than the training data's; "
-                      "use as a final physics cut without validating its acceptance on calibration data.";
-  card.relevant_factors = "Energy, detector, run conditions, event topology (single- vs multi-site), noise, pile-up.";
-  card.evaluation_factors = "Energy regions of the 228Th spectrum (DEP mostly single-site; SEP, FEP and Compton "
-                            "mostly multi-site)" + std::string(r.truth_single_site.empty() ? "." : "; true topology of the simulated events.");
+  card.out_of_scope = "Detectors, sampling periods, energy ranges or selections other than the training data's; " +
+                      std::string(reg ? "use as the energy scale of a physics analysis without a calibration-source check."
+                                      : "use as a final physics cut without validating its acceptance on calibration data.");
+  card.relevant_factors = reg ? "Energy, detector, run conditions, noise, pile-up."
+                              : "Energy, detector, run conditions, event topology (single- vs multi-site), noise, pile-up.";
+  card.evaluation_factors = reg ? "The 228Th peaks (583 keV, DEP, SEP, FEP) and bins of energy."
+                                : "Energy regions of the 228Th spectrum (DEP mostly single-site; SEP, FEP and Compton "
+                                  "mostly multi-site)" + std::string(in.results->truth_single_site.empty()
+                                                                         ? "." : "; true topology of the simulated events.");
+  card.ethical_considerations = std::string("No personal data: detector waveforms only. The risk is scientific: ") +
+                                (reg ? "a biased or badly resolved energy distorts a spectrum." :
+                                       "a cut biased in energy or topology distorts a physics result.");
+}
+
+void metrics_and_data(const PageInputs& in, report::ModelCard& card) {
+  const auto& rec = *in.record;
+  const auto& r = *in.results;
   card.performance_measures = measures(rec);
-  card.decision_thresholds = rec.is_regression() ? "None (a regression)." : "Score > the threshold that keeps the A/E cut's DEP acceptance (metrics.json: working_point).";
-  card.variation_approaches = "Bootstrap of the AUC; Clopper-Pearson intervals on every efficiency and survival.";
+  card.decision_thresholds = rec.is_regression() ? "None (a regression)."
+                                                 : "Score > the threshold that keeps the A/E cut's DEP acceptance "
+                                                   "(metrics.json: working_point).";
+  card.variation_approaches = rec.is_regression() ? "Peak widths by a Gaussian + step fit and by the direct half-maximum "
+                                                    "reading, side by side."
+                                                  : "Bootstrap of the AUC; Clopper-Pearson intervals on every efficiency "
+                                                    "and survival.";
   card.evaluation_datasets = std::to_string(r.n_events) + " " + r.events + " events of " + in.data_file + ". " +
                              detail::file_fingerprint(in.data_file);
-  const std::string chosen = rec.family == "tabular" ? "its boosting round" : "its best epoch";
-  card.evaluation_motivation = r.events == "test" ? "Held-out events: never used to fit the model or to choose " + chosen + "."
+  const std::string chosen = chosen_on_validation(rec);
+  card.evaluation_motivation = r.events == "test" ? "Held-out events: never used to fit the model" +
+                                                        (chosen.empty() ? "." : " or to choose " + chosen + ".")
                                                   : "Not a held-out test part: see report.html.";
   card.evaluation_preprocessing = "Identical to training.";
   card.training_data = rec.training_file + " (" + detail::file_fingerprint(rec.training_file) + ")";
-  card.ethical_considerations = "No personal data: detector waveforms only. The risk is scientific: a cut biased in "
-                                "energy or topology distorts a physics result.";
-  card.caveats_and_recommendations = "The labels are the decisions of traditional cuts, so agreement with them is "
-                                     "measured, not physical truth.";
+  card.caveats_and_recommendations =
+      rec.is_regression() ? "The target is the trapezoid filter's calibrated energy, itself a measurement: the "
+                            "model's resolution adds to the filter's, as the peak table of report.html shows."
+                          : "The labels are the decisions of traditional cuts, so agreement with them is measured, "
+                            "not physical truth.";
   for (const auto& w : in.warnings) card.caveats_and_recommendations += " WARNING: " + w + ".";
+}
+
+}  // namespace
+
+void write_card(const RunDir& out, const PageInputs& in) {
+  report::ModelCard card;
+  model_details(in, card);
+  use_and_factors(in, card);
+  metrics_and_data(in, card);
   add_results(in, card);
-  report::write_model_card(card, out.file("MODEL_CARD.md"), true);
+  report::write_model_card(card, out.file("MODEL_CARD.md"));
 }
 
 }  // namespace wl::run

@@ -87,7 +87,6 @@ std::vector<double> by_id(const std::string& path, const std::string& column, co
 }
 
 std::string avse_column(const std::string& path) {
-  const auto t = io::read_table_h5(path, {"id"});
   for (const char* c : {"avse_classifier", "avse_raw"}) {
     try {
       io::read_table_h5(path, {c});
@@ -123,6 +122,11 @@ CompareResult compare_runs(const CompareOptions& o) {
   else if (first.table.has("psd_label_low_avse")) base.ae_pass = flags(column_at(first, "psd_label_low_avse", ids));
   if (!o.truth_path.empty()) base.truth_single_site = flags(by_id(o.truth_path, "truth_is_single_site", ids));
   else if (first.table.has("truth_is_single_site")) base.truth_single_site = flags(column_at(first, "truth_is_single_site", ids));
+  else if (first.table.has("truth_n_sites")) {
+    auto n = column_at(first, "truth_n_sites", ids);
+    for (auto& v : n) v = v == 1.0 ? 1.0 : 0.0;
+    base.truth_single_site = flags(n);
+  }
   base.bootstrap_replicas = o.bootstrap_replicas;
   base.seed = o.seed;
   base.threads = core::resolve_threads(o.threads);

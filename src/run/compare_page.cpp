@@ -50,8 +50,11 @@ std::string text_table(const CompareResult& res) {
     std::snprintf(line, sizeof line, "%-30s %-6s %22s  %s\n", "A/E cut (the label's cut)", "", "", surv.c_str());
     t += line;
   }
-  for (const auto& e : res.entries)
+  for (const auto& e : res.entries) {
+    if (e.events != "test" && e.events != "all")
+      t += "warning: " + e.name + ": evaluated on its " + e.events + " events, not held-out test events\n";
     for (const auto& w : e.warnings) t += "warning: " + e.name + ": " + w + "\n";
+  }
   return t;
 }
 
@@ -90,8 +93,8 @@ report::SurvivalCurve curve(const std::string& name, const std::vector<uint8_t>&
   return c;
 }
 
-std::vector<report::Image> plots(const RunDir& out, const eval::PsdInputs& common, const CompareResult& res,
-                                 const std::vector<std::vector<double>>& scores) {
+std::vector<report::Image> plots(const RunDir& out, const CompareOptions& o, const eval::PsdInputs& common,
+                                 const CompareResult& res, const std::vector<std::vector<double>>& scores) {
   const auto dir = out.plots_dir();
   std::vector<report::LabelledRoc> rocs;
   std::vector<report::SurvivalCurve> curves;
@@ -113,6 +116,16 @@ std::vector<report::Image> plots(const RunDir& out, const eval::PsdInputs& commo
     imgs.push_back({std::filesystem::relative(report::plot_survival_fraction(curves, dir / "survival_vs_energy").front(),
                                               out.path()).generic_string(),
                     "Survival fraction vs energy at the A/E DEP acceptance (Clopper-Pearson 95 % error bars)"});
+  // The A/E parameter (from --features) is the last entry: its band against energy.
+  if (!o.features_path.empty() && !common.energy_kev.empty()) {
+    std::vector<double> e, a;
+    for (std::size_t i = 0; i < scores.back().size(); ++i)
+      if (std::isfinite(scores.back()[i]) && scores.back()[i] > -1e300) e.push_back(common.energy_kev[i]), a.push_back(scores.back()[i]);
+    if (!e.empty())
+      imgs.push_back({std::filesystem::relative(report::plot_avse_vs_energy(e, a, dir / "avse_vs_energy").front(),
+                                                out.path()).generic_string(),
+                      "A/E parameter vs energy of the common events"});
+  }
   return imgs;
 }
 
@@ -148,10 +161,10 @@ void write_compare_outputs(const RunDir& out, const CompareOptions& o, const eva
   if (res.ae_cut) cuts.push_back({"A/E cut", &*res.ae_cut});
   s.tables.push_back(report::survival_table(cuts, "common"));
   if (!common.truth_single_site.empty()) s.tables.push_back(report::truth_ci_table(cuts, "common"));
-  s.images = plots(out, common, res, scores);
+  s.images = plots(out, o, common, res, scores);
   html.sections.push_back(s);
   if (!details.warnings.empty()) html.sections.push_back(details);
-  report::write_html(html, out.file("compare.html"), true);
+  report::write_html(html, out.file("compare.html"));
 }
 
 }  // namespace wl::run

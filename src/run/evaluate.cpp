@@ -99,6 +99,7 @@ nlohmann::json merged_metrics(const RunDir& run, bool into_run, const Evaluation
                               const std::vector<std::string>& warnings, const std::string& data_file) {
   nlohmann::json m = run.has("metrics.json") ? run.read_json("metrics.json") : nlohmann::json::object();
   if (!into_run) m = nlohmann::json{{"trainer", m.value("training", nlohmann::json::object())}};
+  for (const char* part : {"test", "validation", "all", "all_with_training"}) m.erase(part);  // an older evaluation's
   auto ev = to_json(r);
   ev["data_file"] = data_file;
   ev["warnings"] = warnings;
@@ -148,7 +149,9 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   in.training = training;
   add_history(run, in);
   in.waveforms = example_waveforms(*src, res, sel, o.waveforms_per_class);
-  in.has_shap = out.has("shap.html");
+  // A BDT's explanations stay in its run directory; the page links there from any --out.
+  in.has_shap = run.has("shap.html");
+  in.shap_prefix = into_run ? "" : fs::relative(run.path(), out.path()).generic_string() + "/";
   write_page(out, in);
   write_card(out, in);
   EvaluateSummary s;

@@ -29,6 +29,18 @@ nlohmann::json regression_json(const RegressionResult& g) {
   j["metrics"] = g.metrics;
   if (!g.at_peaks.empty()) j["resolution_at_peaks"] = g.at_peaks;
   if (!g.by_energy.empty()) j["resolution_vs_energy"] = g.by_energy;
+  nlohmann::json peaks = nlohmann::json::array();
+  for (const auto& p : g.peaks) {
+    auto width = [](const PeakWidth& w) {
+      return nlohmann::json{{"fwhm_fit_kev", eval::finite_or_null(w.fwhm_fit_kev)},
+                            {"fwhm_direct_kev", eval::finite_or_null(w.fwhm_direct_kev)},
+                            {"n", w.n},
+                            {"fit_error", w.fit_error}};
+    };
+    peaks.push_back({{"peak", p.name}, {"energy_kev", p.energy_kev}, {"model", width(p.model)},
+                     {"trapezoid", width(p.reference)}});
+  }
+  if (!g.peaks.empty()) j["fwhm_at_peaks"] = peaks;
   return j;
 }
 

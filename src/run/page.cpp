@@ -4,13 +4,12 @@
 #include "wavelearn/run/page.hpp"
 
 #include "page_sections.hpp"
+#include "wavelearn/run/warnings.hpp"
 #include "wavelearn/report/html.hpp"
 
 namespace wl::run {
 
 namespace {
-
-constexpr const char* kWorsePrefix = "worse than the A/E parameter alone: ";
 
 // One line for all the figures where the model is worse than the A/E cut (they are listed
 // one by one in the classification section), the other warnings as they are.
@@ -19,7 +18,7 @@ report::Section warnings_section(const PageInputs& in) {
   s.title = "Warnings";
   std::size_t worse = 0;
   for (const auto& w : in.warnings) {
-    if (w.rfind(kWorsePrefix, 0) == 0) ++worse;
+    if (w.rfind(kWorseThanAePrefix, 0) == 0) ++worse;
     else s.warnings.push_back(w);
   }
   if (worse > 0)
@@ -30,13 +29,16 @@ report::Section warnings_section(const PageInputs& in) {
 
 std::string events_sentence(const PageInputs& in) {
   const auto& r = *in.results;
-  const std::string chosen = in.record->family == "tabular" ? "the boosting round" : "the best epoch";
+  const std::string chosen = chosen_on_validation(*in.record);
   if (r.events == "test")
-    return std::to_string(r.n_events) + " held-out test events of " + in.data_file +
-           ": never used to fit the model nor to choose " + chosen + ".";
+    return std::to_string(r.n_events) + " held-out test events of " + in.data_file + ": never used to fit the model" +
+           (chosen.empty() ? "." : " nor to choose " + chosen + ".");
   if (r.events == "validation")
-    return std::to_string(r.n_events) + " validation events of " + in.data_file + " (they chose " + chosen +
-           ": optimistic).";
+    return std::to_string(r.n_events) + " validation events of " + in.data_file +
+           (chosen.empty() ? "." : " (they chose " + chosen + ": optimistic).");
+  if (r.events == "all_with_training")
+    return std::to_string(r.n_events) + " events of " + in.data_file +
+           ", training events included: these figures are not a test of the model.";
   return std::to_string(r.n_events) + " events of " + in.data_file + " (every selected event).";
 }
 
@@ -77,7 +79,7 @@ std::vector<std::string> write_page(const RunDir& out, const PageInputs& in) {
   for (auto& s : multiclass_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : training_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : explanation_sections(in, out)) html.sections.push_back(std::move(s));
-  report::write_html(html, out.file("report.html"), true);
+  report::write_html(html, out.file("report.html"));
   return {out.file("report.html").string()};
 }
 

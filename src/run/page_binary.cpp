@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "page_sections.hpp"
+#include "wavelearn/run/warnings.hpp"
 #include "wavelearn/eval/survival.hpp"
 #include "wavelearn/report/psd_tables.hpp"
 #include "wavelearn/report/tables.hpp"
@@ -52,7 +53,7 @@ std::vector<report::Image> physics_plots(const BinaryResult& b, const PageInputs
   const double p_sig = b.overtraining ? b.overtraining->signal.p_value : -1;
   const double p_bkg = b.overtraining ? b.overtraining->background.p_value : -1;
   imgs.push_back(image_of(report::plot_score_distributions({b.train_score, b.train_is_signal}, {b.score, b.is_signal},
-                                                           dir / "scores", {p_sig, p_bkg, 50}),
+                                                           dir / "scores", {p_sig, p_bkg, 50, r.events}),
                           out, "Score distributions per class, training (dashed) vs " + r.events + " (solid)"));
   if (r.energy_kev.empty()) return imgs;
   const double lo = spectrum_lo_kev(in);
@@ -101,7 +102,7 @@ report::Section label_section(const BinaryResult& b, const PageInputs& in, const
       "there is better.");
   if (primary)
     for (const auto& w : in.warnings)
-      if (w.rfind("worse than the A/E parameter alone: ", 0) == 0) s.warnings.push_back(w);
+      if (w.rfind(kWorseThanAePrefix, 0) == 0) s.warnings.push_back(w);
   s.tables.push_back(report::psd_summary_table({{"model", &b.psd}}, r.events));
   const auto cuts = cuts_of(b, r);
   if (!b.psd.survival.empty()) s.tables.push_back(report::survival_table(cuts, r.events));

@@ -32,13 +32,11 @@ std::vector<double> residuals(const RegressionResult& g) {
   return r;
 }
 
-report::Table round_table(const std::vector<report::HistoryRow>& h) {
-  report::Table t;
-  t.caption = "Loss per boosting round (every " +
-              std::to_string(std::max<std::size_t>(1, (h.size() + kMaxRoundRows - 1) / kMaxRoundRows)) +
-              "th round and the last)";
-  t.header = {"round", "training loss", "validation loss"};
+report::Table round_table(const std::vector<report::HistoryRow>& h, const std::string& unit) {
   const std::size_t step = std::max<std::size_t>(1, (h.size() + kMaxRoundRows - 1) / kMaxRoundRows);
+  report::Table t;
+  t.caption = "Loss per " + unit + " (every " + std::to_string(step) + ". " + unit + " and the last)";
+  t.header = {unit, "training loss", "validation loss"};
   for (std::size_t i = 0; i < h.size(); ++i)
     if (i % step == 0 || i + 1 == h.size())
       t.rows.push_back({std::to_string(h[i].epoch), report::format_number(h[i].train_loss, 5),
@@ -87,19 +85,23 @@ std::vector<report::Section> multiclass_sections(const PageInputs& in, const Run
 
 std::vector<report::Section> training_sections(const PageInputs& in, const RunDir& out) {
   if (in.history.empty()) return {};
-  const bool boosting = in.record->family == "tabular";
+  const bool boosting = in.record->model_type == "bdt";
+  const std::string step = history_step(*in.record);
   report::Section s;
   s.title = "Training";
-  s.paragraphs.push_back(boosting ? "Log-loss per boosting round on the training and validation events; the model "
-                                    "keeps the round with the lowest validation loss."
-                                  : "Loss per epoch on the training and validation events, and the validation "
-                                    "metric; the exported weights are the best epoch's.");
+  if (boosting)
+    s.paragraphs.push_back("Log-loss per boosting round on the training and validation events; the model keeps the "
+                           "round with the lowest validation loss.");
+  else if (in.record->family == "neural")
+    s.paragraphs.push_back("Loss per epoch on the training and validation events, and the validation metric; the "
+                           "exported weights are the best epoch's.");
+  else
+    s.paragraphs.push_back("Loss per solver iteration on the training and validation events.");
   if (in.training.contains("convergence"))
     s.warnings.push_back("Not converged: " + in.training["convergence"].get<std::string>());
-  if (boosting) s.tables.push_back(round_table(in.history));
-  s.images.push_back(image_of(report::plot_loss_curves(in.history, out.plots_dir() / "training", in.history_metric,
-                                                       boosting ? "boosting round" : "epoch"),
-                              out, boosting ? "Loss per boosting round" : "Loss and validation metric per epoch"));
+  if (in.record->family == "tabular") s.tables.push_back(round_table(in.history, step));
+  s.images.push_back(image_of(report::plot_loss_curves(in.history, out.plots_dir() / "training", in.history_metric, step),
+                              out, "Loss per " + step + (in.history_metric.empty() ? "" : " and validation metric")));
   return {s};
 }
 
@@ -109,11 +111,10 @@ std::vector<report::Section> explanation_sections(const PageInputs& in, const Ru
     report::Section s;
     s.title = "Explanation (SHAP)";
     s.paragraphs.push_back("TreeSHAP contributions of each input to the model's log-odds on the held-out events.");
-    s.links.push_back({"shap.html", "SHAP explanations: importance, beeswarm and per-event breakdowns (shap.html)"});
-    for (const char* p : {"plots/shap_importance.png", "plots/shap_beeswarm.png"})
-      if (out.has(p)) s.images.push_back({p, std::string(p).find("importance") != std::string::npos
-                                                 ? "Mean |SHAP| per input"
-                                                 : "SHAP value per event, coloured by the input's value"});
+    s.links.push_back({in.shap_prefix + "shap.html",
+                       "SHAP explanations: importance, beeswarm and per-event breakdowns (shap.html)"});
+    s.images.push_back({in.shap_prefix + "plots/shap_importance.png", "Mean |SHAP| per input"});
+    s.images.push_back({in.shap_prefix + "plots/shap_beeswarm.png", "SHAP value per event, coloured by the input's value"});
     sections.push_back(s);
   }
   if (!in.waveforms.empty()) {

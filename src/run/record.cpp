@@ -8,6 +8,17 @@ namespace wl::run {
 bool RunRecord::is_binary() const { return task.rfind("binary", 0) == 0; }
 bool RunRecord::is_regression() const { return task == "regression"; }
 
+std::string chosen_on_validation(const RunRecord& r) {
+  if (r.family == "neural") return "the best epoch";
+  if (r.model_type == "bdt") return "the boosting round";
+  return "";
+}
+
+std::string history_step(const RunRecord& r) {
+  if (r.family == "neural") return "epoch";
+  return r.model_type == "bdt" ? "boosting round" : "iteration";
+}
+
 nlohmann::json to_json(const RunRecord& r) {
   const auto& f = r.split.fractions;
   return {{"format", "wavelearn-run"},

@@ -57,6 +57,7 @@ class NeuralScorer : public Scorer {
     if (!mf_.metadata_json.empty()) meta_ = nlohmann::json::parse(mf_.metadata_json);
     preprocess_json_ = o.preprocess_json.empty() ? mf_.preprocess_json : read_file(o.preprocess_json);
     if (preprocess_json_.empty()) preprocess_json_ = read_beside(model_pt);
+    if (!meta_.contains("head")) raw_width_ = probe_width();
   }
 
   std::vector<ScoreColumn> columns() const override;
@@ -93,6 +94,16 @@ class NeuralScorer : public Scorer {
 
   torch::Tensor forward(const torch::Tensor& x) const;
 
+  // Outputs per event of a model without a task head: one forward pass of a blank window.
+  int64_t probe_width() const {
+    const auto pre = data::Preprocessor::from_json(preprocess_json_, model_pt_.string() + " (preprocessing)");
+    torch::NoGradGuard no_grad;
+    const auto len = static_cast<int64_t>(pre.window_length_samples());
+    return forward(torch::zeros({1, len})).size(1);
+  }
+
+  int64_t raw_width_ = 1;
+
   fs::path model_pt_;
   ScorerOptions opt_;
   mutable nn::ModelFile mf_;
@@ -103,7 +114,12 @@ class NeuralScorer : public Scorer {
 
 // Columns from the task head recorded in model.pt (nn/heads.hpp lists the kinds).
 std::vector<ScoreColumn> NeuralScorer::columns() const {
-  if (!meta_.contains("head")) return {{"score", "", "raw"}};
+  if (!meta_.contains("head")) {
+    if (raw_width_ == 1) return {{"score", "", "raw"}};
+    std::vector<ScoreColumn> cols;
+    for (int64_t c = 0; c < raw_width_; ++c) cols.push_back({"score_" + std::to_string(c), "", "raw"});
+    return cols;
+  }
   const auto& h = meta_["head"];
   const auto names = h.at("score_names").get<std::vector<std::string>>();
   const auto targets = h.value("target_names", std::vector<std::string>());

@@ -57,14 +57,15 @@ Selection select_events(const EventTable& t, const RunRecord& r, bool on_trainin
     if (s.evaluate.empty()) {
       s.evaluate = rows_in(parts, core::kValidationPart);
       s.events = "validation";
-      s.notes.push_back(std::string("The run kept no test events: the figures are on the validation events, which "
-                                    "chose ") + (r.family == "tabular" ? "the boosting round" : "the best epoch") +
-                        ", so they are optimistic.");
+      const auto chosen = chosen_on_validation(r);
+      s.notes.push_back("The run kept no test events: the figures are on the validation events" +
+                        (chosen.empty() ? std::string(".") : ", which chose " + chosen + ", so they are optimistic."));
     }
   } else {
     s.evaluate.resize(t.size());
     for (std::size_t i = 0; i < t.size(); ++i) s.evaluate[i] = i;
-    s.events = "all";
+    // On the training file "all" includes the training events: named so, never taken for a test.
+    s.events = on_training_file ? "all_with_training" : "all";
   }
   if (!parts.empty() && max_train_events > 0)
     s.train = subset(rows_in(parts, core::kTrainPart), max_train_events, r.split.seed);

@@ -21,7 +21,8 @@ RunRecord neural_record(const train::RunSummary& s, const std::string& name) {
   r.model_type = s.model_type;
   r.task = s.task_kind;
   r.targets = s.targets;
-  r.training_file = s.data_file;
+  // Absolute, so `evaluate --model RUN` finds it from any working directory.
+  r.training_file = std::filesystem::absolute(s.data_file).lexically_normal().string();
   r.energy_threshold_kev = s.energy_threshold_kev;
   r.split = {s.fractions, s.group_by, s.seed, s.keyed_split};
   r.name = name;

@@ -1,6 +1,7 @@
 // The tabular family's training step: a BDT, SVM or logistic regression fitted on the
 // training part of a feature table, split by event id exactly as the waveform runs are.
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -39,7 +40,7 @@ TabularPlan plan_from(const core::Config& config, const std::string& default_nam
   if (p.policy.matrix.missing == tabular::MissingPolicy::kKeep && !keep)
     throw InputError("config key 'features.missing' = \"keep\" needs model.type = \"bdt\" (the " + p.model->type() +
                      " model cannot take NaN features)");
-  const auto f = tabular::split_fractions_from(config);
+  const auto f = core::part_fractions_from(config);
   p.split.fractions = f;
   if (f.train <= 0) throw InputError("config key 'data.train_fraction' must be > 0");
   p.split.group_by = core::group_by_from_string(config.get<std::string>("data.group_by", "event"));
@@ -50,6 +51,20 @@ TabularPlan plan_from(const core::Config& config, const std::string& default_nam
   config.mark_used("data.file");  // the neural trainer's key; the table comes from --data here
   config.check_all_used();
   return p;
+}
+
+// The keys the split reads: event ids, and the detector or run column a grouped split needs.
+EventTable split_keys(const io::Table& table, const tabular::FeatureMatrix& m, core::GroupBy by,
+                      const std::string& source) {
+  EventTable keys;
+  for (std::size_t i = 0; i < m.n_rows(); ++i) keys.id.push_back(std::llround(m.id[i]));
+  if (by == core::GroupBy::kEvent) return keys;
+  const char* column = by == core::GroupBy::kDetector ? "detector" : "run_number";
+  if (!table.has(column))
+    throw InputError(source + ": data.group_by = \"" + core::to_string(by) + "\" needs a '" + column + "' column");
+  auto& v = by == core::GroupBy::kDetector ? keys.detector : keys.run;
+  for (std::size_t i = 0; i < m.n_rows(); ++i) v.push_back(std::llround(table.column(column)[m.source_row[i]]));
+  return keys;
 }
 
 // The matrix rows of one part, by the parts of the EventTable rows (same order).
@@ -123,13 +138,7 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   const auto all = tabular::build_matrix(table, mo, o.data, &rep);
   if (mo.features.empty()) mo.features = all.feature_names;
   if (!o.quiet) std::fprintf(stderr, "%s: %s\n", o.data.c_str(), rep.summary().c_str());
-  EventTable keys;
-  for (std::size_t i = 0; i < all.n_rows(); ++i) keys.id.push_back(std::llround(all.id[i]));
-  for (const char* f : {"detector", "run_number"}) {
-    auto& v = std::string(f) == "detector" ? keys.detector : keys.run;
-    for (std::size_t i = 0; i < all.n_rows(); ++i) v.push_back(table.has(f) ? std::llround(table.column(f)[all.source_row[i]]) : 0);
-  }
-  const auto parts = parts_of(keys, plan.split);
+  const auto parts = parts_of(split_keys(table, all, plan.split.group_by, o.data), plan.split);
   const auto train = all.subset(rows_of(parts, core::kTrainPart));
   const auto val = all.subset(rows_of(parts, core::kValidationPart));
   const std::size_t n_test = rows_of(parts, core::kTestPart).size();
@@ -144,14 +153,20 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   config.write(dir.file("config.toml"), true);
   write_tabular_policy(dir, plan.policy);
   write_history(dir, plan.model->history());
-  RunRecord r{"tabular", plan.model->type(), "binary", {mo.label}, o.data, mo.energy_threshold, plan.split, plan.name};
+  const std::string data_path = std::filesystem::absolute(o.data).lexically_normal().string();
+  RunRecord r{"tabular", plan.model->type(), "binary", {mo.label}, data_path, mo.energy_threshold, plan.split, plan.name};
   write_run_record(dir, r);
-  dir.write_json("metrics.json", {{"training", training_block(*plan.model, train.n_rows(), val.n_rows(), n_test, seconds)}});
+  auto training = training_block(*plan.model, train.n_rows(), val.n_rows(), n_test, seconds);
+  training["data"] = {{"file", data_path}, {"n_input", rep.n_input}, {"n_used", all.n_rows()},
+                      {"dropped_label_nan", rep.dropped_label}, {"dropped_quality", rep.dropped_quality},
+                      {"dropped_missing", rep.dropped_missing}, {"dropped_energy", rep.dropped_energy},
+                      {"kept_missing", rep.kept_missing}};
   if (plan.want_shap) {
     const auto test = all.subset(rows_of(parts, n_test ? core::kTestPart : core::kValidationPart));
     const auto& bdt = dynamic_cast<const tabular::BdtModel&>(*plan.model);
-    tabular::write_shap_outputs(tabular::shap_values(bdt, test), test, bdt.predict(test), dir.path());
+    training["shap_importance"] = tabular::write_shap_outputs(tabular::shap_values(bdt, test), test, bdt.predict(test), dir.path());
   }
+  dir.write_json("metrics.json", {{"training", training}});
   return "trained " + plan.model->description() + " on " + std::to_string(train.n_rows()) + " events (validation " +
          std::to_string(val.n_rows()) + ", held-out test " + std::to_string(n_test) + ")\n";
 }

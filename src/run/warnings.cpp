@@ -34,6 +34,17 @@ void regression_warnings(const RegressionResult& g, std::vector<std::string>& w)
   }
 }
 
+// A/E labels: the current amplitude A and an energy E among the inputs make A/E.
+bool ae_from_parts(const std::string& label, const std::vector<std::string>& features) {
+  if (!starts_with(label, "psd_label_low_avse") && !starts_with(label, "psd_label_high_avse")) return false;
+  bool a = false, e = false;
+  for (const auto& f : features) {
+    a |= starts_with(f, "current_amp");
+    e |= starts_with(f, "energy");
+  }
+  return a && e;
+}
+
 }  // namespace
 
 std::vector<std::string> derived_from_label(const std::string& label, const std::vector<std::string>& features) {
@@ -58,10 +69,13 @@ std::vector<std::string> collect_warnings(const RunRecord& r, const nlohmann::js
     for (const auto& f : circular)
       w.push_back("input '" + f + "' is derived from the label's own cut (" + r.targets.front() +
                   "): agreement with the label can come from reproducing the cut, not from the pulse shape");
+    if (ae_from_parts(r.targets.front(), features))
+      w.push_back("inputs 'current_amp_adc_per_ns' and an energy together form A/E, the label's own cut (" +
+                  r.targets.front() + "): the model can rebuild the cut from them");
   }
   if (!res.binary.empty() && res.reference) {
     for (const auto& s : eval::worse_than_reference(res.binary.front().psd, res.reference->psd, res.reference->name))
-      w.push_back("worse than the A/E parameter alone: " + s);
+      w.push_back((s.find("not matched") == std::string::npos ? kWorseThanAePrefix : "") + s);
   }
   if (res.regression) regression_warnings(*res.regression, w);
   return w;

@@ -154,15 +154,6 @@ MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy defa
   return o;
 }
 
-core::PartFractions split_fractions_from(const core::Config& config) {
-  core::PartFractions f;
-  f.train = config.get<double>("data.train_fraction", f.train);
-  f.validation = config.get<double>("data.validation_fraction", f.validation);
-  f.test = config.get<double>("data.test_fraction", f.test);
-  core::check_fractions(f);
-  return f;
-}
-
 std::pair<double, double> class_weight_pair(const std::vector<uint8_t>& label, const std::string& mode) {
   if (mode == "none") return {1.0, 1.0};
   if (mode != "balanced") {

@@ -204,8 +204,7 @@ nlohmann::json write_shap_outputs(const ShapValues& s, const FeatureMatrix& x, c
   write_shap_table(s, x, score, run_dir);
   const auto imp = shap_importance(s);
   write_shap_plots(s, x, imp, run_dir, max_events_in_plot);
-  report::write_html(shap_page(s, x, score, imp, run_dir, max_events_in_plot), run_dir / "shap.html",
-                     /*force=*/true);
+  report::write_html(shap_page(s, x, score, imp, run_dir, max_events_in_plot), run_dir / "shap.html");
   nlohmann::json j = nlohmann::json::array();
   for (const auto& i : imp) j.push_back({{"feature", i.feature}, {"mean_abs_shap", i.mean_abs_shap}});
   return j;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/split.hpp"
 
@@ -71,4 +72,17 @@ TEST(Split, BadFractionsAndNamesAreInputErrors) {
   // Fractions below 1 leave the remainder unused.
   const auto p = assign_parts(ids(4000), {0.5, 0.0, 0.0}, 3, GroupBy::kEvent);
   EXPECT_GT(std::count(p.begin(), p.end(), kNoPart), 1700);
+}
+
+TEST(Split, FractionsFromAConfig) {
+  // Nothing said: test events are held out.
+  auto f = part_fractions_from(Config::parse("seed = 1\n"));
+  EXPECT_DOUBLE_EQ(f.train, 0.6);
+  EXPECT_DOUBLE_EQ(f.validation, 0.2);
+  EXPECT_DOUBLE_EQ(f.test, 0.2);
+  // The lectures' 70/30: no test part, not an error.
+  f = part_fractions_from(Config::parse("[data]\ntrain_fraction = 0.7\nvalidation_fraction = 0.3\n"));
+  EXPECT_DOUBLE_EQ(f.test, 0.0);
+  EXPECT_THROW(part_fractions_from(Config::parse("[data]\ntrain_fraction = 0.9\ntest_fraction = 0.2\n")),
+               InputError);
 }

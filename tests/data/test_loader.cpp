@@ -281,7 +281,9 @@ TEST_F(LoaderTest, TrainingPipelineFromConfig) {
   auto data = prepare_training_data(config);
   EXPECT_NO_THROW(config.check_all_used());
   ASSERT_TRUE(data.train && data.validation);
-  EXPECT_EQ(data.test, nullptr);
+  // A config without fractions holds out test events (60/20/20 by event id).
+  ASSERT_NE(data.test, nullptr);
+  EXPECT_FALSE(data.split.test.empty());
   EXPECT_EQ(data.train->n_rows(), data.split.train.size());
   EXPECT_EQ(data.train->window_length_samples(), 150u);
   EXPECT_EQ(data.train->n_batches(), data.split.train.size() / 16);

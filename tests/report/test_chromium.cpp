@@ -56,7 +56,7 @@ TEST(Chromium, PlotsDecodeAsPngAndSvg) {
     for (const auto& f : p)
       s.images.push_back({fs::relative(f, dir).generic_string(), f.filename().string()});
   r.sections.push_back(s);
-  write_html(r, dir / "page.html", true);
+  write_html(r, dir / "page.html");
 
   const fs::path dom = dir / "dom.html";
   const std::string dump = chromium_cmd(dir / "profile") + " --dump-dom file://" +

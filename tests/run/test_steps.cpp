@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -111,7 +112,7 @@ TEST(Metrics, BinaryContractWithIntervalsAndTheAeReference) {
   // The noisy score is worse than the label's own cut, and the warnings say so.
   const auto w = run::collect_warnings(record("neural"), nlohmann::json::object(), {}, res);
   ASSERT_FALSE(w.empty());
-  EXPECT_NE(w.front().find("worse than the A/E parameter alone"), std::string::npos) << w.front();
+  EXPECT_EQ(w.front().rfind(run::kWorseThanAePrefix, 0), 0u) << w.front();
 }
 
 TEST(Metrics, NonFiniteScoresAreRefusedNamingTheEvent) {
@@ -197,4 +198,18 @@ TEST(RunDir, TheOverwriteRuleIsCheckedOnceAtTheClaim) {
   EXPECT_EQ(back.targets, rec.targets);
   a.write_text("run.json", "{\"format\": \"other\"}");
   EXPECT_THROW(run::read_run_record(a), core::InputError);
+}
+
+TEST(Select, GroupedByDetectorNoDetectorIsOnBothSides) {
+  auto ev = test::synthetic_events(4000, 6);
+  for (std::size_t i = 0; i < ev.table.size(); ++i) ev.table.detector[i] = static_cast<int64_t>(i % 10);
+  auto rec = record("neural");
+  rec.split.group_by = core::GroupBy::kDetector;
+  const auto sel = run::select_events(ev.table, rec, true, false, 100000);
+  std::set<int64_t> test_detectors, train_detectors;
+  for (auto r : sel.evaluate) test_detectors.insert(ev.table.detector[r]);
+  for (auto r : sel.train) train_detectors.insert(ev.table.detector[r]);
+  EXPECT_EQ(test_detectors.size(), 2u);
+  EXPECT_EQ(train_detectors.size(), 6u);
+  for (auto d : test_detectors) EXPECT_EQ(train_detectors.count(d), 0u) << "detector " << d << " on both sides";
 }

@@ -21,6 +21,12 @@ struct PartFractions {
 // InputError naming the config keys when a fraction is outside [0, 1] or they sum above 1.
 void check_fractions(const PartFractions& f);
 
+class Config;
+// data.train_fraction, data.validation_fraction, data.test_fraction, checked. A config that
+// sets none of them gets 0.6/0.2/0.2 (held-out test events); one that sets some gets 0 for
+// the others (train 0.7 + validation 0.3 is the lectures' split, without a test part).
+PartFractions part_fractions_from(const Config& config);
+
 enum Part : uint8_t { kTrainPart = 0, kValidationPart = 1, kTestPart = 2, kNoPart = 3 };
 const char* part_name(Part p);
 

@@ -99,8 +99,10 @@ class Dataset {
   std::size_t n_classes_ = 0;
 };
 
+// The struct's defaults are the lectures' 70/30 shuffled cut; split_keys_from gives a
+// config's: 60/20/20, keyed by event id.
 struct SplitConfig {
-  double train_fraction = 0.7;  // the lectures' 70/30
+  double train_fraction = 0.7;
   double validation_fraction = 0.3;
   double test_fraction = 0.0;
   // Stratify by this target column (its values rounded to classes); -1: no stratification.

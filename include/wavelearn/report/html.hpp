@@ -39,7 +39,7 @@ std::string format_number(double v, int significant = 4);
 std::string html_escape(const std::string& s);
 
 std::string render_html(const HtmlReport& report);
-// Atomic; refuses to overwrite an existing file unless force.
-void write_html(const HtmlReport& report, const std::filesystem::path& path, bool force = false);
+// Atomic; replaces an existing file (the run directory decided once whether it may).
+void write_html(const HtmlReport& report, const std::filesystem::path& path);
 
 }  // namespace wl::report

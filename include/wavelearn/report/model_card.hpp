@@ -36,6 +36,7 @@ struct ModelCard {
 
 std::string markdown_table(const Table& t);
 std::string render_model_card(const ModelCard& card);
-void write_model_card(const ModelCard& card, const std::filesystem::path& path, bool force = false);
+// Atomic; replaces an existing file (the run directory decided once whether it may).
+void write_model_card(const ModelCard& card, const std::filesystem::path& path);
 
 }  // namespace wl::report

@@ -61,6 +61,7 @@ struct ScorePlotOptions {
   double ks_p_signal = -1;
   double ks_p_background = -1;
   std::size_t n_bins = 50;
+  std::string test_name = "test";  // what the solid histograms are ("test", "validation", ...)
 };
 Paths plot_score_distributions(const ScoreSample& train, const ScoreSample& test,
                                const std::filesystem::path& stem,

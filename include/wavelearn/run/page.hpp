@@ -26,7 +26,8 @@ struct PageInputs {
   std::vector<report::HistoryRow> history;
   std::string history_metric;  // e.g. "auc", "rmse"; empty for boosting losses only
   std::vector<report::WaveformExample> waveforms;
-  bool has_shap = false;  // shap.html beside report.html
+  bool has_shap = false;    // the run has shap.html
+  std::string shap_prefix;  // path from the page to the run directory ("" when the same)
 };
 
 // Writes out/plots/*, out/report.html; returns the files written.

@@ -35,6 +35,12 @@ struct RunRecord {
   bool is_regression() const;  // one regression target
 };
 
+// What the validation events chose for this model, in the family's words ("the best epoch",
+// "the boosting round"); empty when they chose nothing (SVM, logistic regression).
+std::string chosen_on_validation(const RunRecord& r);
+// The unit of the training history: "epoch", "boosting round" or "iteration".
+std::string history_step(const RunRecord& r);
+
 nlohmann::json to_json(const RunRecord& r);
 RunRecord record_from_json(const nlohmann::json& j, const std::string& source);
 

@@ -12,6 +12,10 @@
 
 namespace wl::run {
 
+// Every warning where the model is worse than the A/E cut (the label's own cut, at the
+// same DEP acceptance) starts with this, so pages can summarise them.
+inline constexpr const char* kWorseThanAePrefix = "worse than the A/E cut: ";
+
 // The inputs of `features` that the traditional cut behind `label` is computed from (e.g.
 // avse_raw for psd_label_low_avse): a model fed them can reproduce the cut without learning
 // anything about the pulse shape.

@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "wavelearn/core/split.hpp"
 #include "wavelearn/io/table.hpp"
 
 namespace wl::core {
@@ -70,11 +69,6 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
 // Reads features.names, features.missing ("drop"/"keep"), features.drop_bad_quality,
 // task.label, data.energy_threshold_kev (applied to energy_label/energy_kev when present).
 MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing);
-
-// data.train_fraction, data.validation_fraction, data.test_fraction (default 0.6/0.2/0.2;
-// InputError when out of range or summing above 1). The split itself is core/split.hpp's,
-// keyed by event id, the same for every model family.
-core::PartFractions split_fractions_from(const core::Config& config);
 
 // Per-event weights. "balanced": each class gets total weight n/2 (w_c = n / (2 n_c)), so
 // a rare class counts as much as a common one; "none": all 1. InputError for other modes.
