@@ -1,6 +1,8 @@
 // compare.json, compare.html and plots of `wavelearn compare`.
 #include "wavelearn/run/compare_page.hpp"
 
+#include "page_sections.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -13,6 +15,9 @@
 namespace wl::run {
 
 namespace {
+
+// The lectures' selection: compare pages show survival above 1 MeV.
+constexpr double kCompareLoKev = 1000.0;
 
 std::vector<report::NamedPsd> named(const CompareResult& res) {
   std::vector<report::NamedPsd> v;
@@ -78,21 +83,6 @@ nlohmann::json compare_json(const CompareOptions& o, const CompareResult& res) {
   return j;
 }
 
-report::SurvivalCurve curve(const std::string& name, const std::vector<uint8_t>& pass, const std::vector<double>& e) {
-  std::vector<double> edges;
-  for (double x = 1000.0; x <= 2700.0 + 1e-9; x += 100.0) edges.push_back(x);
-  report::SurvivalCurve c;
-  c.name = name;
-  for (const auto& b : eval::survival_vs_energy(pass, e, edges)) {
-    c.lo_kev.push_back(b.lo_kev);
-    c.hi_kev.push_back(b.hi_kev);
-    c.value.push_back(b.survival.value);
-    c.err_lo.push_back(b.survival.lo);
-    c.err_hi.push_back(b.survival.hi);
-  }
-  return c;
-}
-
 std::vector<report::Image> plots(const RunDir& out, const CompareOptions& o, const eval::PsdInputs& common,
                                  const CompareResult& res, const std::vector<std::vector<double>>& scores) {
   const auto dir = out.plots_dir();
@@ -106,9 +96,9 @@ std::vector<report::Image> plots(const RunDir& out, const CompareOptions& o, con
     r.wp_signal_efficiency = cm.tpr();
     r.wp_background_efficiency = cm.fpr();
     rocs.push_back(r);
-    if (!common.energy_kev.empty()) curves.push_back(curve(e.name, pass, common.energy_kev));
+    if (!common.energy_kev.empty()) curves.push_back(survival_curve(e.name, pass, common.energy_kev, kCompareLoKev));
   }
-  if (!common.ae_pass.empty() && !common.energy_kev.empty()) curves.push_back(curve("A/E cut", common.ae_pass, common.energy_kev));
+  if (!common.ae_pass.empty() && !common.energy_kev.empty()) curves.push_back(survival_curve("A/E cut", common.ae_pass, common.energy_kev, kCompareLoKev));
   std::vector<report::Image> imgs;
   imgs.push_back({std::filesystem::relative(report::plot_roc(rocs, dir / "roc").front(), out.path()).generic_string(),
                   "Signal efficiency vs background rejection (log), working points marked"});

@@ -116,14 +116,16 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   const auto t0 = std::chrono::steady_clock::now();
   const auto run = RunDir::open_existing(run_dir);
   const bool into_run = o.out.empty() || (fs::exists(o.out) && fs::equivalent(o.out, run_dir));
-  const auto out = into_run ? RunDir::claim_for_output(run_dir, "report.html", o.force)
-                            : RunDir::claim_for_output(o.out, "report.html", o.force);
+  if (!o.force && fs::exists((into_run ? run_dir : o.out) / "report.html"))  // refuse before any work
+    throw core::InputError(((into_run ? run_dir : o.out) / "report.html").string() + ": exists (use --force to replace it)");
   const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}});
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
   const bool on_training_file = data_file == rec.training_file || same_file(data_file, rec.training_file);
   auto src = scorer->open(data_file, {});
   require_targets(*scorer, src->events(), data_file);
+  // Claimed only now: a missing model or data file leaves no empty directory behind.
+  const auto out = RunDir::claim_for_output(into_run ? run_dir : o.out, "report.html", o.force);
   const auto sel = select_events(src->events(), rec, on_training_file, o.all_events, o.max_train_events);
   if (sel.evaluate.empty()) throw core::InputError(data_file + ": no " + sel.events + " events to evaluate");
 

@@ -24,23 +24,6 @@ std::vector<report::NamedPsd> cuts_of(const BinaryResult& b, const EvaluationRes
   return cuts;
 }
 
-report::SurvivalCurve survival_curve(const std::string& name, const std::vector<uint8_t>& pass,
-                                     const std::vector<double>& energy_kev, double lo_kev) {
-  std::vector<double> edges;
-  for (double e = lo_kev; e <= 2700.0 + 1e-9; e += kSurvivalBinKev) edges.push_back(e);
-  report::SurvivalCurve c;
-  c.name = name;
-  if (edges.size() < 2) return c;
-  for (const auto& b : eval::survival_vs_energy(pass, energy_kev, edges)) {
-    c.lo_kev.push_back(b.lo_kev);
-    c.hi_kev.push_back(b.hi_kev);
-    c.value.push_back(b.survival.value);
-    c.err_lo.push_back(b.survival.lo);
-    c.err_hi.push_back(b.survival.hi);
-  }
-  return c;
-}
-
 std::vector<report::Image> physics_plots(const BinaryResult& b, const PageInputs& in, const RunDir& out) {
   const auto& r = *in.results;
   const auto dir = out.plots_dir();
@@ -113,6 +96,23 @@ report::Section label_section(const BinaryResult& b, const PageInputs& in, const
 }
 
 }  // namespace
+
+report::SurvivalCurve survival_curve(const std::string& name, const std::vector<uint8_t>& pass,
+                                     const std::vector<double>& energy_kev, double lo_kev) {
+  std::vector<double> edges;
+  for (double e = lo_kev; e <= 2700.0 + 1e-9; e += kSurvivalBinKev) edges.push_back(e);
+  report::SurvivalCurve c;
+  c.name = name;
+  if (edges.size() < 2) return c;
+  for (const auto& b : eval::survival_vs_energy(pass, energy_kev, edges)) {
+    c.lo_kev.push_back(b.lo_kev);
+    c.hi_kev.push_back(b.hi_kev);
+    c.value.push_back(b.survival.value);
+    c.err_lo.push_back(b.survival.lo);
+    c.err_hi.push_back(b.survival.hi);
+  }
+  return c;
+}
 
 report::Image image_of(const report::Paths& p, const RunDir& out, const std::string& caption) {
   return {std::filesystem::relative(p.front(), out.path()).generic_string(), caption};

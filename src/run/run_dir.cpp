@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "wavelearn/core/atomic_file.hpp"
+#include "run_lock.hpp"
 #include "wavelearn/core/error.hpp"
 
 namespace wl::run {
@@ -18,24 +19,44 @@ void require_directory_or_absent(const fs::path& dir) {
 
 }  // namespace
 
+// A directory holding nothing but (perhaps) a lock file counts as empty.
+static bool empty_run_dir(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename() != detail::kLockFile) return false;
+  return true;
+}
+
+void RunDir::lock() { lock_ = std::make_shared<detail::RunLock>(dir_); }
+
 RunDir RunDir::claim_for_training(const fs::path& dir, bool force, bool resume) {
   require_directory_or_absent(dir);
-  if (resume) {
-    if (!fs::exists(dir)) throw InputError(dir.string() + ": no run directory to resume");
-    return RunDir(dir);
-  }
-  if (fs::exists(dir) && !fs::is_empty(dir) && !force)
+  if (resume && !fs::exists(dir)) throw InputError(dir.string() + ": no run directory to resume");
+  if (!resume && fs::exists(dir) && !empty_run_dir(dir) && !force)
     throw InputError(dir.string() + ": run directory exists (use --force to replace its files, or --resume)");
-  fs::create_directories(dir);
-  return RunDir(dir);
+  const bool created = fs::create_directories(dir);
+  RunDir r(dir);
+  try {
+    r.lock();
+  } catch (...) {
+    if (created) fs::remove(dir);  // nothing of ours may stay behind
+    throw;
+  }
+  return r;
 }
 
 RunDir RunDir::claim_for_output(const fs::path& dir, const std::string& marker, bool force) {
   require_directory_or_absent(dir);
   if (fs::exists(dir / marker) && !force)
     throw InputError((dir / marker).string() + ": exists (use --force to replace it)");
-  fs::create_directories(dir);
-  return RunDir(dir);
+  const bool created = fs::create_directories(dir);
+  RunDir r(dir);
+  try {
+    r.lock();
+  } catch (...) {
+    if (created) fs::remove(dir);
+    throw;
+  }
+  return r;
 }
 
 RunDir RunDir::open_existing(const fs::path& dir) {

@@ -123,7 +123,11 @@ TEST_F(RunLayer, CompareUsesTheCommonTestEventsAtOneWorkingPoint) {
 
 TEST_F(RunLayer, PagesRenderInChromiumWithEveryImage) {
   ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "scripts/install-deps installs chromium";
-  for (const auto& page : {dir_ / "fcnet" / "report.html", dir_ / "bdt" / "report.html"}) {
+  const auto r = run_cli("-q compare " + (dir_ / "fcnet").string() + " " + (dir_ / "bdt").string() + " --features " +
+                         features_ + " --bootstrap 10 --out " + (dir_ / "cmp_pages").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const auto& page : {dir_ / "fcnet" / "report.html", dir_ / "bdt" / "report.html",
+                           dir_ / "cmp_pages" / "compare.html"}) {
     const auto dom = dir_ / "dom.html";
     const std::string cmd =
         "/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
@@ -135,9 +139,12 @@ TEST_F(RunLayer, PagesRenderInChromiumWithEveryImage) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(html, m, std::regex("data-images-loaded=\"(\\d+)\" data-images-total=\"(\\d+)\"")))
         << page;
-    EXPECT_GE(std::stoi(m[2]), 5) << page;
+    EXPECT_GE(std::stoi(m[2]), 2) << page;
     EXPECT_EQ(m[1], m[2]) << page << ": some images did not load";
     EXPECT_NE(html.find("A/E DEP acceptance"), std::string::npos) << page;
-    EXPECT_NE(html.find("held-out test events"), std::string::npos) << page;
+    if (page.filename() == "report.html") {
+      EXPECT_GE(std::stoi(m[2]), 5) << page;
+      EXPECT_NE(html.find("held-out test events"), std::string::npos) << page;
+    }
   }
 }

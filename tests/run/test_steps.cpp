@@ -1,6 +1,7 @@
 // The evaluation steps of the run layer on a synthetic event table: select -> metrics ->
 // warnings -> page and card, and the metrics.json contract every binary classifier follows.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -212,4 +213,30 @@ TEST(Select, GroupedByDetectorNoDetectorIsOnBothSides) {
   EXPECT_EQ(test_detectors.size(), 2u);
   EXPECT_EQ(train_detectors.size(), 6u);
   for (auto d : test_detectors) EXPECT_EQ(train_detectors.count(d), 0u) << "detector " << d << " on both sides";
+}
+
+TEST(RunDir, ASecondWriterIsRefusedAndAStaleLockTakenOver) {
+  Scratch scratch;
+  fs::create_directories(scratch.path);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  // A live holder (pid 1 always runs) on this host: a one-line error naming it.
+  { std::ofstream(scratch.path / ".wavelearn.lock") << "1 " << host << "\n"; }
+  try {
+    run::RunDir::claim_for_training(scratch.path, true, false);
+    FAIL() << "a directory held by another process was claimed";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("pid 1 "), std::string::npos) << e.what();
+  }
+  // A holder that has exited: the lock is stale and taken over.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  { std::ofstream(scratch.path / ".wavelearn.lock") << child << " " << host << "\n"; }
+  {
+    const auto d = run::RunDir::claim_for_training(scratch.path, true, false);
+    EXPECT_NE(read_all(scratch.path / ".wavelearn.lock").find(std::to_string(getpid())), std::string::npos);
+  }
+  EXPECT_FALSE(fs::exists(scratch.path / ".wavelearn.lock")) << "the lock outlived its RunDir";
 }

@@ -1,14 +1,21 @@
 #pragma once
 // A run directory, claimed once: the overwrite rule (never replace a run's files without
-// --force) is checked here, when the directory is claimed, and nowhere after. Every file
-// is then written atomically (temporary name, rename), replacing what a forced claim
-// allowed to be replaced. No libtorch here.
+// --force) is checked here, when the directory is claimed, and nowhere after. A claim also
+// takes the directory's lock file (pid and host), so a second process gets a one-line error
+// naming the holder instead of mixing its files in; the lock goes with the last copy of the
+// RunDir. Every file is then written atomically (temporary name, rename), replacing what a
+// forced claim allowed to be replaced. No libtorch here.
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 namespace wl::run {
+
+namespace detail {
+class RunLock;
+}
 
 class RunDir {
  public:
@@ -33,7 +40,10 @@ class RunDir {
 
  private:
   explicit RunDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  void lock();
+
   std::filesystem::path dir_;
+  std::shared_ptr<detail::RunLock> lock_;
 };
 
 }  // namespace wl::run
