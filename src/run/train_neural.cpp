@@ -58,6 +58,13 @@ std::string train_neural(const core::Config& config_in, const RunDir& dir, const
   core::Config config = config_in;
   // Set verbatim: a path is not TOML (quotes and backslashes must survive).
   if (!o.data.empty()) config.set_string("data.file", o.data, "--data");
+  // Resuming with a preset and no --data continues on the run's own file (its config.toml
+  // is written before the first epoch, so an interrupted run has it).
+  if (o.data.empty() && o.resume && !config.has("data.file") && dir.has("config.toml")) {
+    const auto saved = core::Config::load(dir.file("config.toml"));
+    if (saved.has("data.file"))
+      config.set_string("data.file", saved.get<std::string>("data.file"), dir.file("config.toml").string());
+  }
   const std::string name = config.get<std::string>("name", dir.path().filename().string());
   train::RunOptions ro{dir.path(), o.resume, o.quiet, o.threads};
   train::install_interrupt_handler();

@@ -72,6 +72,11 @@ TEST_F(TrainCli, SeedFcnetLearnsThePulseShapeAndWritesTheRunDirectory) {
   const auto resumed = run_cli("-q --threads 2 train --out " + run + " --resume --set train.epochs=5");
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_EQ(wl::test::count_lines(wl::test::read_all(fs::path(run) / "history.csv")), 6);
+  // The README's form: the preset again, no --data: the run's own file.
+  const auto again = run_cli("-q --threads 2 train --config " + preset("seed-fcnet") + " --out " + run +
+                             " --resume --set data.energy_threshold_kev=500 --set train.epochs=6");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(wl::test::count_lines(wl::test::read_all(fs::path(run) / "history.csv")), 7);
 
   // predict on the run directory: one row per selected event, refuses to overwrite.
   const auto pred = (dir_ / "pred.h5").string();
