@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -199,7 +200,14 @@ struct Config::Impl {
       }
       return static_cast<T>(x);
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (auto v = node.value_exact<double>()) return static_cast<T>(*v);
+      // TOML allows nan and inf; no setting of ours means anything with them (a NaN
+      // threshold would select every event), so they are refused here, for every key.
+      if (auto v = node.value_exact<double>()) {
+        if (!std::isfinite(*v))
+          throw InputError("config key '" + key + "' = " + std::to_string(*v) + " is not a finite number (in " +
+                           source_of(key) + ")");
+        return static_cast<T>(*v);
+      }
       if (auto v = node.value_exact<int64_t>()) return static_cast<T>(*v);
       type_error(key, node, TypeInfo<T>::name);
     } else if constexpr (std::is_same_v<T, std::string>) {
@@ -221,6 +229,9 @@ struct Config::Impl {
           out.push_back(*v);
         } else {
           if (auto v = element.value_exact<double>()) {
+            if (!std::isfinite(*v))
+              throw InputError("config key '" + key + "' holds " + std::to_string(*v) + ", not a finite number (in " +
+                               source_of(key) + ")");
             out.push_back(*v);
           } else if (auto i = element.value_exact<int64_t>()) {
             out.push_back(static_cast<double>(*i));
@@ -277,6 +288,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
 }
 
 Config Config::load(const std::filesystem::path& path) {
+  // A directory opens as an empty stream: it would silently give every default.
+  if (std::filesystem::is_directory(path)) throw InputError(path.string() + ": is a directory, not a config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open config file " + path.string());
   std::ostringstream text;

@@ -174,12 +174,22 @@ std::vector<std::vector<float>> Dataset::read_target_columns() {
     const auto values = pick(*reader_, name, file_events_);
     std::vector<float> column(values.size());
     const bool label = is_label_field(fields, name);
-    for (std::size_t r = 0; r < values.size(); ++r)
-      column[r] = label ? (values[r] > 0.5 ? 1.0f : 0.0f) : static_cast<float>(values[r]);
+    if (label) check_binary_labels(values, name);
+    for (std::size_t r = 0; r < values.size(); ++r) column[r] = static_cast<float>(values[r]);
     target_names_.push_back(name);
     columns.push_back(std::move(column));
   }
   return columns;
+}
+
+// A PSD label is a cut's decision, 0 or 1: anything else (7, 255, 0.5, NaN) is a file that
+// means something else, and thresholding it would train on a silent guess.
+void Dataset::check_binary_labels(const std::vector<double>& values, const std::string& name) const {
+  for (std::size_t r = 0; r < values.size(); ++r)
+    if (values[r] != 0.0 && values[r] != 1.0)
+      throw InputError(config_.path + ": label '" + name + "' of event " + std::to_string(file_events_[r]) + " is " +
+                       (std::isnan(values[r]) ? std::string("NaN") : std::to_string(values[r])) +
+                       ", not 0 or 1");
 }
 
 std::vector<float> Dataset::read_class_column() {
@@ -189,6 +199,7 @@ std::vector<float> Dataset::read_class_column() {
   for (const auto& name : fields.labels) {
     if (!reader_->has_field(name)) throw InputError(config_.path + ": data.multiclass needs label field '" + name + "'");
     labels.push_back(pick(*reader_, name, file_events_));
+    check_binary_labels(labels.back(), name);
   }
   const std::size_t k = labels.size();
   n_classes_ = config_.multiclass == Multiclass::FirstFail ? k + 1 : (std::size_t{1} << k);

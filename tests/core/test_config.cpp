@@ -191,3 +191,28 @@ TEST(Config, SetStringIsVerbatim) {
   EXPECT_EQ(Config::parse(config.to_toml()).get<std::string>("data.file"),
             "dir with \"quotes\"\\x.h5");
 }
+
+TEST(Config, NonFiniteNumbersAreRefusedNamingTheKey) {
+  // `--set data.energy_threshold_kev=nan` used to select every event without a word.
+  for (const char* value : {"nan", "inf", "-inf"}) {
+    auto c = wl::core::Config::parse("[data]\nenergy_threshold_kev = 1000.0\n");
+    c.set(std::string("data.energy_threshold_kev=") + value);
+    try {
+      c.get<double>("data.energy_threshold_kev");
+      FAIL() << value << " accepted";
+    } catch (const wl::core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("data.energy_threshold_kev"), std::string::npos) << e.what();
+    }
+  }
+  const auto v = wl::core::Config::parse("[model]\nw = [1.0, nan]\n");
+  EXPECT_THROW(v.get<std::vector<double>>("model.w"), wl::core::InputError);
+}
+
+TEST(Config, ADirectoryIsNotAConfigFile) {
+  try {
+    wl::core::Config::load(std::filesystem::temp_directory_path());
+    FAIL() << "a directory was read as a config";
+  } catch (const wl::core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
+  }
+}

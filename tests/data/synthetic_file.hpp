@@ -21,6 +21,7 @@ struct SyntheticSpec {
   std::uint64_t seed = 1;
   std::size_t tp0_min = 150, tp0_max = 200;
   bool labels = true;
+  double bad_label = 0.0;  // when not 0: event 3's psd_label_low_avse holds it (7, 0.5, NaN ...)
   bool energy = true;
 };
 
@@ -61,7 +62,13 @@ inline std::vector<float> write_synthetic(const std::filesystem::path& path,
   writer.write_field("detector", detector);
   writer.write_field("run_number", run);
   if (spec.labels) {
-    writer.write_field("psd_label_low_avse", labels[0]);
+    if (spec.bad_label != 0.0 || std::isnan(spec.bad_label)) {
+      std::vector<double> low(labels[0].begin(), labels[0].end());
+      low[3] = spec.bad_label;
+      writer.write_field("psd_label_low_avse", low);
+    } else {
+      writer.write_field("psd_label_low_avse", labels[0]);
+    }
     writer.write_field("psd_label_high_avse", labels[1]);
     writer.write_field("psd_label_dcr", labels[2]);
     writer.write_field("psd_label_lq", labels[3]);

@@ -212,3 +212,26 @@ TEST_F(DatasetTest, ConfigSections) {
   config.set("data.multiclass=\"three\"");
   EXPECT_THROW(dataset_config_from(config), InputError);
 }
+
+TEST(DatasetLabels, ALabelOtherThanZeroOrOneIsAnErrorNamingTheEvent) {
+  wl::test::TempDir dir("wl_test_bad_labels");
+  for (double bad : {7.0, 0.5, std::nan("")}) {
+    const auto path = (dir / "bad.h5").string();
+    wl::test::SyntheticSpec spec;
+    spec.n_events = 50;
+    spec.n_samples = 32;
+    spec.bad_label = bad;
+    wl::test::write_synthetic(path, spec);
+    DatasetConfig c;
+    c.path = path;
+    c.has_threshold = false;
+    try {
+      Dataset ds(c);
+      FAIL() << bad << " accepted as a label";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("psd_label_low_avse"), std::string::npos) << what;
+      EXPECT_NE(what.find("event 3"), std::string::npos) << what;
+    }
+  }
+}

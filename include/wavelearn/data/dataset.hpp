@@ -87,6 +87,7 @@ class Dataset {
   void read_event_scalars();                            // ids, detectors, tp0
   std::vector<std::vector<float>> read_target_columns();  // one column per config target
   std::vector<float> read_class_column();                // "psd_class" (sets n_classes_)
+  void check_binary_labels(const std::vector<double>& values, const std::string& name) const;
 
   DatasetConfig config_;
   std::unique_ptr<io::WaveformReader> reader_;
