@@ -19,11 +19,11 @@ void setup(CLI::App& parent) {
                   "waveform file or feature table (default: the run's training file; there its held-out "
                   "test events are used)");
   cmd->add_option("-o,--out", *out, "report directory (default: the run directory)");
-  cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(CLI::PositiveNumber);
+  cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_option("--max-train-events", o->max_train_events,
                   "training events scored for the overtraining check (0: none)");
   cmd->add_option("--bootstrap", o->bootstrap_replicas, "bootstrap replicas of the AUC interval")
-      ->check(CLI::NonNegativeNumber);
+      ->check(wl::app::count_range(0, 100000));
   cmd->add_flag("--all-events", o->all_events, "on the training file too, every selected event");
   cmd->add_flag("--force", o->force, "replace an existing report");
   cmd->callback([o, run, data, out] {

@@ -19,7 +19,7 @@ void setup(CLI::App& parent) {
   cmd->add_option("--data", o->data, "waveform file (neural runs) or feature table (bdt/svm/logistic runs)")
       ->required();
   cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns)")->required();
-  cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(CLI::PositiveNumber);
+  cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_flag("--all-events", o->all_events, "ignore the training energy threshold");
   cmd->add_flag("--force", o->force, "overwrite the output");
   cmd->callback([o, model, out, pre] {

@@ -1,12 +1,43 @@
 // `wavelearn simulate`: a 228Th calibration dataset in the MJD release format, with truth.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "command.hpp"
+#include "wavelearn/core/error.hpp"
 #include "wavelearn/sim/simulate.hpp"
 
 namespace {
+
+// The waveforms alone need events x samples x 4 bytes: refuse a file the disk cannot hold
+// before generating any of it.
+void require_disk_space(const std::string& out_path, double bytes) {
+  auto dir = std::filesystem::absolute(out_path).parent_path();
+  std::error_code ec;
+  const auto space = std::filesystem::space(dir, ec);
+  if (ec) return;  // the writer reports an unusable directory itself
+  if (bytes > static_cast<double>(space.available))
+    throw wl::core::InputError(out_path + ": " + std::to_string(static_cast<long long>(bytes / 1e9)) +
+                               " GB of waveforms do not fit the " +
+                               std::to_string(static_cast<long long>(space.available / 1000000000ull)) +
+                               " GB free in " + dir.string() + " (fewer --events or --samples)");
+}
+
+// The simulator keeps each event's DSP row, truth and labels in memory until the labels are
+// fitted (about 200 bytes per event): refuse what the machine cannot hold.
+void require_memory(double events) {
+  constexpr double kBytesPerEvent = 200.0;
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (physical > 0 && events * kBytesPerEvent > 0.8 * physical)
+    throw wl::core::InputError("simulate --events " + std::to_string(static_cast<long long>(events)) + ": about " +
+                               std::to_string(static_cast<long long>(events * kBytesPerEvent / 1e9)) +
+                               " GB of per-event records would not fit the " +
+                               std::to_string(static_cast<long long>(physical / 1e9)) +
+                               " GB of memory; simulate several smaller files");
+}
 
 struct Args {
   wl::sim::SimulateOptions sim;
@@ -22,12 +53,12 @@ void setup(CLI::App& parent) {
   auto args = std::make_shared<Args>();
   auto* cmd = parent.add_subcommand(
       "simulate", "simulate 228Th calibration waveforms (MJD release format + truth_* fields)");
-  cmd->add_option("--events", args->events, "number of events")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--events", args->events, "number of events")->required()->check(wl::app::count_range(1, 2147483647));
   cmd->add_option("--out", args->sim.out_path, "output HDF5 file")->required();
   cmd->add_option("--seed", args->seed, "random seed (same seed: same file, any thread count)");
   cmd->add_option("--detectors", args->detectors, "number of detectors (default 10)")->check(CLI::Range(1, 1000));
   cmd->add_option("--samples", args->samples, "samples per waveform (default 3800; 10 ns each)")
-      ->check(CLI::PositiveNumber);
+      ->check(wl::app::count_range(16, wl::app::kMaxSamplesPerWaveform));
   cmd->add_option("--pileup-fraction", args->pileup_fraction, "fraction of events with a second pulse (default 0)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--no-labels", args->no_labels,
@@ -43,6 +74,8 @@ void setup(CLI::App& parent) {
     o.label = !args->no_labels;
     o.threads = wl::app::global_options().threads;
     o.quiet = wl::app::global_options().quiet;
+    require_disk_space(o.out_path, static_cast<double>(o.n_events) * args->samples * sizeof(float));
+    require_memory(static_cast<double>(o.n_events));
     const wl::sim::SimulateSummary s = wl::sim::simulate_to_file(o);
     std::fputs(wl::sim::format_summary(s, o.out_path).c_str(), stdout);
   });

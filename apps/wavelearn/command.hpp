@@ -13,6 +13,14 @@ GlobalOptions& global_options();
 
 using CommandSetup = void (*)(CLI::App& parent);
 
+// Bounds every subcommand's options share, so a size no machine can hold is refused with a
+// readable line before any allocation (CLI11's own numeric checks print 300-digit limits).
+inline constexpr long long kMaxBatchEvents = 1 << 16;      // 65536 windows: ~1 GiB at 4096 samples
+inline constexpr long long kMaxSamplesPerWaveform = 1 << 20;  // 10 ms at 10 ns
+CLI::Validator batch_size_range();      // 1 .. kMaxBatchEvents
+CLI::Validator threads_range();         // 0 .. 4 x the cores of this machine
+CLI::Validator count_range(long long lo, long long hi);  // readable "lo to hi"
+
 // Returns a dummy value so registration can run in a static initialiser.
 int register_command(const char* name, CommandSetup setup);
 

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   CLI::App app{"wavelearn: machine learning on digitized detector waveforms (MJD, LEGEND, any HDF5)"};
   app.set_version_flag("--version", std::string("wavelearn ") + WL_VERSION);
   auto& opts = wl::app::global_options();
-  app.add_option("--threads", opts.threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", opts.threads, "worker threads (0 = all cores)")->check(wl::app::threads_range());
   app.add_flag("-q,--quiet", opts.quiet, "no progress output");
   app.require_subcommand(1);
   for (const auto& [name, setup] : wl::app::registry()) setup(app);
