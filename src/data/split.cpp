@@ -140,12 +140,7 @@ SplitConfig split_config_from(const core::Config& config, const Dataset& dataset
 }
 
 Split make_split(const Dataset& dataset, const SplitConfig& c, std::uint64_t seed) {
-  for (double f : {c.train_fraction, c.validation_fraction, c.test_fraction}) {
-    if (!(f >= 0.0) || f > 1.0) throw InputError("split fractions must lie in [0, 1]");
-  }
-  if (c.train_fraction + c.validation_fraction + c.test_fraction > 1.0 + 1e-9) {
-    throw InputError("data.train_fraction + validation_fraction + test_fraction must not exceed 1");
-  }
+  core::check_fractions({c.train_fraction, c.validation_fraction, c.test_fraction});
   if (c.stratify_target >= static_cast<int>(dataset.n_targets())) {
     throw InputError("stratify target index out of range");
   }

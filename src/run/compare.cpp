@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 
+#include "event_columns.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/eval/json.hpp"
@@ -67,12 +68,6 @@ std::vector<double> column_at(const RunScores& r, const std::string& col, const 
   return v;
 }
 
-std::vector<uint8_t> flags(const std::vector<double>& v) {
-  std::vector<uint8_t> out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i] > 0.5;
-  return out;
-}
-
 // A column of another table (features or the simulated file) at the common ids; NaN where absent.
 std::vector<double> by_id(const std::string& path, const std::string& column, const std::vector<long long>& ids) {
   const auto t = io::read_table_h5(path, {"id", column});
@@ -116,16 +111,19 @@ CompareResult compare_runs(const CompareOptions& o) {
                        " of common events (different files?)");
 
   eval::PsdInputs base;
-  base.is_signal = flags(label);
+  base.is_signal = detail::as_flags(label);
   if (first.table.has("energy_kev")) base.energy_kev = column_at(first, "energy_kev", ids);
   if (o.label == "psd_label_low_avse") base.ae_pass = base.is_signal;
-  else if (first.table.has("psd_label_low_avse")) base.ae_pass = flags(column_at(first, "psd_label_low_avse", ids));
-  if (!o.truth_path.empty()) base.truth_single_site = flags(by_id(o.truth_path, "truth_is_single_site", ids));
-  else if (first.table.has("truth_is_single_site")) base.truth_single_site = flags(column_at(first, "truth_is_single_site", ids));
-  else if (first.table.has("truth_n_sites")) {
-    auto n = column_at(first, "truth_n_sites", ids);
-    for (auto& v : n) v = v == 1.0 ? 1.0 : 0.0;
-    base.truth_single_site = flags(n);
+  else if (first.table.has("psd_label_low_avse")) base.ae_pass = detail::as_flags(column_at(first, "psd_label_low_avse", ids));
+  if (!o.truth_path.empty()) {
+    const auto ss = by_id(o.truth_path, "truth_is_single_site", ids);
+    base.truth_single_site = detail::single_site_flags(&ss, nullptr);
+  } else if (first.table.has("truth_is_single_site")) {
+    const auto ss = column_at(first, "truth_is_single_site", ids);
+    base.truth_single_site = detail::single_site_flags(&ss, nullptr);
+  } else if (first.table.has("truth_n_sites")) {
+    const auto ns = column_at(first, "truth_n_sites", ids);
+    base.truth_single_site = detail::single_site_flags(nullptr, &ns);
   }
   base.bootstrap_replicas = o.bootstrap_replicas;
   base.seed = o.seed;

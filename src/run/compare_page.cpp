@@ -100,21 +100,19 @@ std::vector<report::Image> plots(const RunDir& out, const CompareOptions& o, con
   }
   if (!common.ae_pass.empty() && !common.energy_kev.empty()) curves.push_back(survival_curve("A/E cut", common.ae_pass, common.energy_kev, kCompareLoKev));
   std::vector<report::Image> imgs;
-  imgs.push_back({std::filesystem::relative(report::plot_roc(rocs, dir / "roc").front(), out.path()).generic_string(),
-                  "Signal efficiency vs background rejection (log), working points marked"});
+  imgs.push_back(image_of(report::plot_roc(rocs, dir / "roc"), out,
+                          "Signal efficiency vs background rejection (log), working points marked"));
   if (!curves.empty())
-    imgs.push_back({std::filesystem::relative(report::plot_survival_fraction(curves, dir / "survival_vs_energy").front(),
-                                              out.path()).generic_string(),
-                    "Survival fraction vs energy at the A/E DEP acceptance (Clopper-Pearson 95 % error bars)"});
+    imgs.push_back(image_of(report::plot_survival_fraction(curves, dir / "survival_vs_energy"), out,
+                            "Survival fraction vs energy at the A/E DEP acceptance (Clopper-Pearson 95 % error bars)"));
   // The A/E parameter (from --features) is the last entry: its band against energy.
   if (!o.features_path.empty() && !common.energy_kev.empty()) {
     std::vector<double> e, a;
     for (std::size_t i = 0; i < scores.back().size(); ++i)
       if (std::isfinite(scores.back()[i]) && scores.back()[i] > -1e300) e.push_back(common.energy_kev[i]), a.push_back(scores.back()[i]);
     if (!e.empty())
-      imgs.push_back({std::filesystem::relative(report::plot_avse_vs_energy(e, a, dir / "avse_vs_energy").front(),
-                                                out.path()).generic_string(),
-                      "A/E parameter vs energy of the common events"});
+      imgs.push_back(image_of(report::plot_avse_vs_energy(e, a, dir / "avse_vs_energy"), out,
+                              "A/E parameter vs energy of the common events"));
   }
   return imgs;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/eval/json.hpp"
@@ -95,9 +96,8 @@ void add_key_numbers(const EvaluationResults& r, EvaluateSummary& s) {
 
 // metrics.json: the trainer's figures (kept), the evaluated part's contract under the name
 // of that part ("test", "validation", "all"), and the whole evaluation block.
-nlohmann::json merged_metrics(const RunDir& run, bool into_run, const EvaluationResults& r,
+nlohmann::json merged_metrics(nlohmann::json m, bool into_run, const EvaluationResults& r,
                               const std::vector<std::string>& warnings, const std::string& data_file) {
-  nlohmann::json m = run.has("metrics.json") ? run.read_json("metrics.json") : nlohmann::json::object();
   if (!into_run) m = nlohmann::json{{"trainer", m.value("training", nlohmann::json::object())}};
   for (const char* part : {"test", "validation", "all", "all_with_training"}) m.erase(part);  // an older evaluation's
   auto ev = to_json(r);
@@ -116,8 +116,7 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   const auto t0 = std::chrono::steady_clock::now();
   const auto run = RunDir::open_existing(run_dir);
   const bool into_run = o.out.empty() || (fs::exists(o.out) && fs::equivalent(o.out, run_dir));
-  if (!o.force && fs::exists((into_run ? run_dir : o.out) / "report.html"))  // refuse before any work
-    throw core::InputError(((into_run ? run_dir : o.out) / "report.html").string() + ": exists (use --force to replace it)");
+  core::refuse_overwrite((into_run ? run_dir : o.out) / "report.html", o.force);  // before any work
   const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}});
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
@@ -133,9 +132,9 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   const auto train = score_rows(*scorer, *src, sel.train);
   const auto res = compute_metrics(scorer->columns(), src->events(), sel, evaluated, train,
                                    {o.bootstrap_replicas, rec.split.seed, core::resolve_threads(o.threads)});
-  const nlohmann::json training =
-      run.has("metrics.json") ? run.read_json("metrics.json").value("training", nlohmann::json::object())
-                              : nlohmann::json::object();
+  // The run's metrics.json, read once: its training block feeds the warnings and is kept.
+  const nlohmann::json run_metrics = run.has("metrics.json") ? run.read_json("metrics.json") : nlohmann::json::object();
+  const nlohmann::json training = run_metrics.value("training", nlohmann::json::object());
   const auto warnings = collect_warnings(rec, training, tabular_features(rec, run), res);
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s: %s\n", run_dir.string().c_str(), w.c_str());
 
@@ -157,7 +156,7 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   write_page(out, in);
   write_card(out, in);
   EvaluateSummary s;
-  s.metrics = merged_metrics(run, into_run, res, warnings, data_file);
+  s.metrics = merged_metrics(run_metrics, into_run, res, warnings, data_file);
   out.write_json("metrics.json", s.metrics);
   s.report_dir = out.path();
   s.model_type = rec.model_type;

@@ -3,37 +3,32 @@
 #include <algorithm>
 #include <cmath>
 
+#include "event_columns.hpp"
 #include "wavelearn/core/error.hpp"
 
 namespace wl::run {
+
+using detail::as_flags;
+using detail::gather;
+using detail::single_site_flags;
 
 namespace {
 
 constexpr const char* kAvseLabel = "psd_label_low_avse";  // the A/E cut's decisions
 
-std::vector<double> gather(const std::vector<double>& v, const std::vector<std::size_t>& rows) {
-  std::vector<double> out(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
-  return out;
-}
-
-std::vector<uint8_t> as_flags(const std::vector<double>& v) {
-  std::vector<uint8_t> out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i] > 0.5 ? 1 : 0;
-  return out;
-}
-
 bool both_classes(const std::vector<uint8_t>& y) {
   return std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
 }
 
-// The simulator's true topology: truth_is_single_site, else truth_n_sites == 1.
+// The simulator's true topology at the evaluated rows (empty on real data).
 std::vector<uint8_t> truth_flags(const EventTable& t, const std::vector<std::size_t>& rows) {
-  if (const auto* ss = t.field("truth_is_single_site")) return as_flags(gather(*ss, rows));
+  if (const auto* ss = t.field("truth_is_single_site")) {
+    const auto v = gather(*ss, rows);
+    return single_site_flags(&v, nullptr);
+  }
   if (const auto* ns = t.field("truth_n_sites")) {
-    auto v = gather(*ns, rows);
-    for (auto& x : v) x = x == 1.0 ? 1.0 : 0.0;
-    return as_flags(v);
+    const auto v = gather(*ns, rows);
+    return single_site_flags(nullptr, &v);
   }
   return {};
 }
@@ -107,11 +102,6 @@ std::vector<double> ScoredRows::column(std::size_t c) const {
   return v;
 }
 
-void add_regression(const std::vector<ScoreColumn>& columns, const EventTable& t, const ScoredRows& ev,
-                    EvaluationResults& r);
-void add_multiclass(const std::vector<ScoreColumn>& columns, const EventTable& t, const ScoredRows& ev,
-                    EvaluationResults& r);
-
 EvaluationResults compute_metrics(const std::vector<ScoreColumn>& columns, const EventTable& t,
                                   const Selection& sel, const ScoredRows& ev, const ScoredRows& train,
                                   const MetricsOptions& o) {
@@ -130,8 +120,8 @@ EvaluationResults compute_metrics(const std::vector<ScoreColumn>& columns, const
   if (!r.energy_kev.empty()) r.truth_single_site = truth_flags(t, ev.rows);
   r.avse = avse_parameter(t, ev.rows);
   add_binary(columns, t, ev, train, o, r);
-  add_regression(columns, t, ev, r);
-  add_multiclass(columns, t, ev, r);
+  detail::add_regression(columns, t, ev, r);
+  detail::add_multiclass(columns, t, ev, r);
   return r;
 }
 

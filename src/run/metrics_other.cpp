@@ -2,18 +2,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "event_columns.hpp"
 #include "wavelearn/eval/confusion.hpp"
-#include "wavelearn/run/metrics.hpp"
 
-namespace wl::run {
+namespace wl::run::detail {
 
 namespace {
-
-std::vector<double> gather(const std::vector<double>& v, const std::vector<std::size_t>& rows) {
-  std::vector<double> out(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
-  return out;
-}
 
 bool is_energy(const std::string& target) { return target == "energy" || target == "energy_label"; }
 
@@ -59,4 +53,4 @@ void add_multiclass(const std::vector<ScoreColumn>& columns, const EventTable& t
   r.multiclass = std::move(m);
 }
 
-}  // namespace wl::run
+}  // namespace wl::run::detail

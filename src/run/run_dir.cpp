@@ -46,8 +46,7 @@ RunDir RunDir::claim_for_training(const fs::path& dir, bool force, bool resume) 
 
 RunDir RunDir::claim_for_output(const fs::path& dir, const std::string& marker, bool force) {
   require_directory_or_absent(dir);
-  if (fs::exists(dir / marker) && !force)
-    throw InputError((dir / marker).string() + ": exists (use --force to replace it)");
+  core::refuse_overwrite(dir / marker, force);
   const bool created = fs::create_directories(dir);
   RunDir r(dir);
   try {
