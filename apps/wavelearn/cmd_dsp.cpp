@@ -35,7 +35,6 @@ void run(const DspArgs& a) {
   wl::dsp::apply_chain_overrides(opt.config, a.overrides);
   if (a.tau_ns < 0 || !std::isfinite(a.tau_ns)) throw InputError("--tau-ns: must be > 0");
   if (a.tau_ns > 0) opt.config.tau_ns = a.tau_ns;
-  if (a.dt_ns < 0) throw InputError("--dt-ns: must be positive");
   if (a.chunk_events == 0) throw InputError("--chunk: must be positive");
   // Fail before the long pass, not after it.
   wl::core::refuse_overwrite(a.out, a.force);
@@ -49,7 +48,7 @@ void run(const DspArgs& a) {
   if (!a.energy.empty()) open.fields.energy = a.energy;
   if (!a.tp0.empty()) open.fields.tp0 = a.tp0;
   if (!a.labels.empty()) open.fields.labels = a.labels;
-  if (a.dt_ns > 0) open.fields.sample_period_ns = a.dt_ns;
+  if (a.dt_ns > 0) open.fields.sample_period_ns = a.dt_ns, open.fields.sample_period_given = true;
   auto reader = wl::io::open_reader(a.file, open);
 
   const auto& g = wl::app::global_options();
@@ -98,7 +97,8 @@ void setup(CLI::App& parent) {
       ->allow_extra_args(false)
       ->delimiter(',');
   cmd->add_option("--tp0", args->tp0, "start-index dataset carried through (default tp0)");
-  cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns when the file records none (MJD: 10)");
+  cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns, overriding the file's own (MJD files record none: 10)")
+      ->check(wl::app::positive_finite());
   cmd->callback([args] { run(*args); });
 }
 

@@ -33,6 +33,8 @@ std::pair<std::size_t, std::size_t> parse_window(const std::string& s, std::size
   try {
     if (colon == std::string::npos) throw std::invalid_argument("no colon");
     const std::string a = s.substr(0, colon), b = s.substr(colon + 1);
+    // stoul would read "-5" as a huge number.
+    if ((a + b).find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("not digits");
     const std::size_t begin = a.empty() ? 0 : std::stoul(a);
     const std::size_t end = b.empty() ? n_samples : std::stoul(b);
     if (end < begin) throw std::invalid_argument("end before begin");
@@ -162,8 +164,7 @@ void run(const InspectArgs& a) {
   if (!a.energy.empty()) opt.fields.energy = a.energy;
   if (!a.tp0.empty()) opt.fields.tp0 = a.tp0;
   if (!a.labels.empty()) opt.fields.labels = a.labels;
-  if (a.dt_ns < 0) throw InputError("--dt-ns: must be positive");
-  if (a.dt_ns > 0) opt.fields.sample_period_ns = a.dt_ns;
+  if (a.dt_ns > 0) opt.fields.sample_period_ns = a.dt_ns, opt.fields.sample_period_given = true;
 
   const FileLayout layout = describe_layout(a.file);
   auto reader = open_reader(a.file, opt);
@@ -212,7 +213,8 @@ void setup(CLI::App& parent) {
       ->allow_extra_args(false)
       ->delimiter(',');
   cmd->add_option("--tp0", args->tp0, "start-index dataset (default tp0)");
-  cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns when the file records none (MJD: 10)");
+  cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns, overriding the file's own (MJD files record none: 10)")
+      ->check(wl::app::positive_finite());
   cmd->add_option("--min-energy", args->min_energy_kev, "also count events with energy above this (keV)");
   cmd->add_option("--window", args->window, "also summarise samples BEGIN:END of the (selected) events");
   cmd->add_flag("--json", args->json, "machine-readable output");

@@ -12,6 +12,16 @@
 
 namespace {
 
+// "152 kB", "3.1 GB": a size a person reads at a glance.
+std::string readable_bytes(double bytes) {
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (bytes >= 1000.0 && u < 5) bytes /= 1000.0, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.3g %s", bytes, units[u]);
+  return buf;
+}
+
 // The waveforms alone need events x samples x 4 bytes: refuse a file the disk cannot hold
 // before generating any of it.
 void require_disk_space(const std::string& out_path, double bytes) {
@@ -19,11 +29,13 @@ void require_disk_space(const std::string& out_path, double bytes) {
   std::error_code ec;
   const auto space = std::filesystem::space(dir, ec);
   if (ec) return;  // the writer reports an unusable directory itself
+  if (space.available == 0)
+    throw wl::core::InputError(out_path + ": " + dir.string() + " has no free space (full, read-only or not a "
+                               "disk, like /proc and /sys)");
   if (bytes > static_cast<double>(space.available))
-    throw wl::core::InputError(out_path + ": " + std::to_string(static_cast<long long>(bytes / 1e9)) +
-                               " GB of waveforms do not fit the " +
-                               std::to_string(static_cast<long long>(space.available / 1000000000ull)) +
-                               " GB free in " + dir.string() + " (fewer --events or --samples)");
+    throw wl::core::InputError(out_path + ": " + readable_bytes(bytes) + " of waveforms do not fit the " +
+                               readable_bytes(static_cast<double>(space.available)) + " free in " + dir.string() +
+                               " (fewer --events or --samples)");
 }
 
 // The simulator keeps each event's DSP row, truth and labels in memory until the labels are
@@ -33,10 +45,8 @@ void require_memory(double events) {
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   if (physical > 0 && events * kBytesPerEvent > 0.8 * physical)
     throw wl::core::InputError("simulate --events " + std::to_string(static_cast<long long>(events)) + ": about " +
-                               std::to_string(static_cast<long long>(events * kBytesPerEvent / 1e9)) +
-                               " GB of per-event records would not fit the " +
-                               std::to_string(static_cast<long long>(physical / 1e9)) +
-                               " GB of memory; simulate several smaller files");
+                               readable_bytes(events * kBytesPerEvent) + " of per-event records would not fit the " +
+                               readable_bytes(physical) + " of memory; simulate several smaller files");
 }
 
 struct Args {

@@ -16,16 +16,19 @@ namespace {
 struct TrainArgs {
   std::string config, data, out;
   std::vector<std::string> sets;
-  bool force = false, resume = false;
+  bool force = false, resume = false, resume_with_changes = false;
 };
 
 void run(const TrainArgs& a) {
   namespace fs = std::filesystem;
+  const bool resume = a.resume || a.resume_with_changes;
   std::string config_path = a.config;
   if (config_path.empty()) {
     // Resuming without --config continues with the run's own resolved configuration.
-    if (a.resume && fs::exists(fs::path(a.out) / "config.toml"))
+    if (resume && fs::exists(fs::path(a.out) / "config.toml"))
       config_path = (fs::path(a.out) / "config.toml").string();
+    else if (resume)
+      throw wl::core::InputError(a.out + ": no run to resume here (no config.toml; give --config to start one)");
     else
       throw wl::core::InputError("train: --config is required (e.g. configs/seed-fcnet.toml)");
   }
@@ -35,7 +38,8 @@ void run(const TrainArgs& a) {
   o.out = a.out;
   o.data = a.data;
   o.force = a.force;
-  o.resume = a.resume;
+  o.resume = resume;
+  o.resume_with_changes = a.resume_with_changes;
   o.quiet = wl::app::global_options().quiet;
   o.threads = wl::app::global_options().threads;
   const auto r = wl::run::train_run(std::move(config), o);
@@ -53,7 +57,11 @@ void setup(CLI::App& parent) {
   cmd->add_option("--data", args->data, "waveform file (sets data.file), or a feature table for bdt/svm/logistic");
   cmd->add_option("-o,--out", args->out, "run directory")->required();
   cmd->add_flag("--force", args->force, "replace the files of an existing run directory");
-  cmd->add_flag("--resume", args->resume, "continue from RUN_DIR/checkpoint.pt");
+  cmd->add_flag("--resume", args->resume,
+                "continue from RUN_DIR/checkpoint.pt with the run's own configuration and data (more "
+                "epochs: --set train.epochs=N)");
+  cmd->add_flag("--resume-with-changes", args->resume_with_changes,
+                "resume although the configuration or data differ from the run's; the change is recorded in the run");
   cmd->callback([args] { run(*args); });
 }
 

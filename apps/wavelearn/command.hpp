@@ -20,6 +20,7 @@ inline constexpr long long kMaxSamplesPerWaveform = 1 << 20;  // 10 ms at 10 ns
 CLI::Validator batch_size_range();      // 1 .. kMaxBatchEvents
 CLI::Validator threads_range();         // 0 .. 4 x the cores of this machine
 CLI::Validator count_range(long long lo, long long hi);  // readable "lo to hi"
+CLI::Validator positive_finite();       // a number > 0 (not NaN, not Inf)
 
 // Returns a dummy value so registration can run in a static initialiser.
 int register_command(const char* name, CommandSetup setup);

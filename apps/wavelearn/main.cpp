@@ -1,5 +1,7 @@
 // wavelearn: machine learning on digitized detector waveforms.
 #include <cstdio>
+#include <filesystem>
+#include <new>
 #include <map>
 #include <string>
 
@@ -49,6 +51,15 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const wl::core::InputError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave that cannot be created or written (read-only, /proc, /sys):
+    // their input, so exit 2 and name the path.
+    std::fprintf(stderr, "error: %s: %s\n", e.path1().string().c_str(), e.code().message().c_str());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "error: out of memory (a size in the input or options is larger than this machine can "
+                 "hold; see --help for the bounds)\n");
     return 2;
   } catch (const wl::core::Interrupted& e) {
     std::fprintf(stderr, "interrupted: %s\n", e.what());

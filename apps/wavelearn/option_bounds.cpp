@@ -1,4 +1,5 @@
 // The option bounds of command.hpp.
+#include <cmath>
 #include <string>
 #include <thread>
 
@@ -18,6 +19,20 @@ CLI::Validator count_range(long long lo, long long hi) {
         return "'" + text + "' is not a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
       },
       "INT in [" + std::to_string(lo) + " - " + std::to_string(hi) + "]");
+}
+
+CLI::Validator positive_finite() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double v = std::stod(text, &used);
+          if (used == text.size() && v > 0 && std::isfinite(v)) return "";
+        } catch (const std::exception&) {
+        }
+        return "'" + text + "' is not a positive finite number";
+      },
+      "NUMBER > 0");
 }
 
 CLI::Validator batch_size_range() { return count_range(1, kMaxBatchEvents); }

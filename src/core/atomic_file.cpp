@@ -1,6 +1,9 @@
 #include "wavelearn/core/atomic_file.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <fstream>
@@ -16,10 +19,52 @@ void refuse_overwrite(const fs::path& target, bool force) {
   }
 }
 
+namespace {
+
+std::string this_host() {
+  char h[256] = {0};
+  return ::gethostname(h, sizeof h - 1) == 0 ? std::string(h) : std::string("unknown-host");
+}
+
+bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+// "<pid>.<host>.<n>" (host may hold dots): the pid, and the host ("" when absent).
+bool parse_temp_suffix(const std::string& suffix, long* pid, std::string* host) {
+  const auto first = suffix.find('.'), last = suffix.rfind('.');
+  if (first == std::string::npos || first == 0) return false;
+  const std::string p = suffix.substr(0, first);
+  if (p.find_first_not_of("0123456789") != std::string::npos) return false;
+  *pid = std::stol(p);
+  *host = first == last ? "" : suffix.substr(first + 1, last - first - 1);
+  return true;
+}
+
+}  // namespace
+
+// Temporaries left by a process that was killed (kill -9, power loss) are removed when the
+// same target is next written: only those of this host whose process no longer exists.
+void remove_stale_temps(const fs::path& target) {
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string prefix = target.filename().string() + ".tmp.";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    long pid = 0;
+    std::string host;
+    if (!parse_temp_suffix(name.substr(prefix.size()), &pid, &host)) continue;
+    if ((host.empty() || host == this_host()) && pid != ::getpid() && !process_alive(pid)) {
+      std::error_code ignored;
+      fs::remove_all(e.path(), ignored);
+    }
+  }
+}
+
 fs::path temp_path_for(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
+  remove_stale_temps(target);
   fs::path tmp = target;
-  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + this_host() + "." + std::to_string(counter++);
   return tmp;
 }
 
@@ -34,6 +79,11 @@ void write_atomically(const fs::path& target, bool force,
   try {
     write(tmp);
     fs::rename(tmp, target);
+  } catch (const fs::filesystem_error& e) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    // Named by the output the user gave, not by our temporary name.
+    throw InputError(target.string() + ": cannot write (" + e.code().message() + ")");
   } catch (...) {
     std::error_code ec;
     fs::remove_all(tmp, ec);
@@ -46,7 +96,7 @@ void write_text_atomically(const fs::path& target, const std::string& text, bool
     std::ofstream out(tmp, std::ios::binary);
     out << text;
     out.close();
-    if (!out) throw std::runtime_error(tmp.string() + ": write failed");
+    if (!out) throw InputError(target.string() + ": cannot write (directory not writable, or disk full?)");
   });
 }
 

@@ -360,6 +360,14 @@ bool Config::has(const std::string& key) const {
   return node && !node->is_table();
 }
 
+std::string Config::value_text(const std::string& key) const {
+  const auto* node = impl_->find(key);
+  if (!node || node->is_table()) return "(unset)";
+  std::ostringstream out;
+  node->visit([&](const auto& v) { out << v; });
+  return out.str();
+}
+
 bool Config::has_section(const std::string& key) const {
   const auto* node = impl_->find(key);
   return node && node->is_table();

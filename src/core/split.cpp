@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
+#include <utility>
 
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
@@ -98,8 +100,11 @@ const char* part_name(Part p) {
 }
 
 void check_fractions(const PartFractions& f) {
-  for (double x : {f.train, f.validation, f.test})
-    if (!(x >= 0.0) || x > 1.0) throw InputError("config: data.*_fraction must lie in [0, 1]");
+  const std::pair<const char*, double> parts[] = {
+      {"data.train_fraction", f.train}, {"data.validation_fraction", f.validation}, {"data.test_fraction", f.test}};
+  for (const auto& [key, x] : parts)
+    if (!(x >= 0.0) || x > 1.0)
+      throw InputError(std::string("config key '") + key + "' = " + std::to_string(x) + " must lie in [0, 1]");
   if (f.train + f.validation + f.test > 1.0 + 1e-9)
     throw InputError("config: data.train_fraction + validation_fraction + test_fraction must not exceed 1");
 }

@@ -73,7 +73,11 @@ DatasetConfig dataset_config_from(const core::Config& config) {
   f.detector = config.get<std::string>("data.fields.detector", f.detector);
   f.run = config.get<std::string>("data.fields.run", f.run);
   f.labels = config.get<std::vector<std::string>>("data.fields.labels", f.labels);
-  f.sample_period_ns = config.get<double>("data.sample_period_ns", f.sample_period_ns);
+  if (config.has("data.sample_period_ns")) {
+    f.sample_period_ns = config.get<double>("data.sample_period_ns");
+    f.sample_period_given = true;
+    if (!(f.sample_period_ns > 0)) throw InputError("config key 'data.sample_period_ns' must be > 0");
+  }
   const double threshold = config.get<double>("data.energy_threshold_kev", -1.0);
   c.has_threshold = threshold >= 0.0;
   c.energy_threshold_kev = c.has_threshold ? threshold : 0.0;

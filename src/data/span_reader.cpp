@@ -1,6 +1,10 @@
 #include "span_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "wavelearn/core/error.hpp"
 
 namespace wl::data::detail {
 
@@ -22,6 +26,24 @@ void SpanReader::read(const Dataset& dataset, io::WaveformReader& reader,
   span_ = pre.span_for(starts_.data(), n);
   if (raw_.size() < n * span_.length) raw_.resize(n * span_.length);
   io::read_events(reader, events_, span_.begin, span_.length, raw_.data());
+  check_finite(dataset, reader, rows, n);
+}
+
+// A NaN or Inf sample would pass through every transform into a made-up score (min-max
+// clamps it, a network turns it into NaN), so such an event is refused where it is read.
+void SpanReader::check_finite(const Dataset& dataset, const io::WaveformReader& reader,
+                              const std::size_t* rows, std::size_t n) const {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* row = span_row(i);
+    for (std::size_t k = 0; k < span_.length; ++k) {
+      if (std::isfinite(row[k])) continue;
+      throw core::InputError(
+          reader.path() + ": dataset '" + dataset.config().open.fields.waveform + "' event " +
+          std::to_string(events_[i]) + " (id " + std::to_string(dataset.event_id(rows[i])) + ") holds " +
+          (std::isnan(row[k]) ? "NaN" : "Inf") + " at sample " + std::to_string(span_.begin + k) +
+          "; non-finite waveforms cannot be scored (wavelearn dsp flags them, drop them from the file)");
+    }
+  }
 }
 
 std::size_t rows_per_read(const Preprocessor& pre, std::size_t chunk_events) {

@@ -25,6 +25,9 @@ class SpanReader {
   std::int64_t detector(std::size_t i) const { return detectors_[i]; }
 
  private:
+  void check_finite(const Dataset& dataset, const io::WaveformReader& reader, const std::size_t* rows,
+                    std::size_t n) const;
+
   std::vector<std::size_t> events_;
   std::vector<std::size_t> starts_;
   std::vector<std::int64_t> detectors_;

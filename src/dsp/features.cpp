@@ -82,6 +82,14 @@ void FeatureColumn::set(Features& f, double v) const {
   f.*bits = representable ? static_cast<uint32_t>(v) : static_cast<uint32_t>(kNonFinite);
 }
 
+const std::vector<QualityFlagName>& quality_flag_names() {
+  static const std::vector<QualityFlagName> names = {
+      {kNonFinite, "non_finite"}, {kFlat, "flat"},   {kSaturated, "saturated"},
+      {kNegative, "negative"},    {kNoRise, "no_rise"}, {kPileup, "pileup"},
+      {kBaselineUnstable, "baseline_unstable"},       {kTooShort, "too_short"}};
+  return names;
+}
+
 const std::vector<FeatureColumn>& feature_schema() {
   static const std::vector<FeatureColumn> schema = make_schema();
   return schema;

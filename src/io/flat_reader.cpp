@@ -1,5 +1,7 @@
 // The MJD release layout (and any flat/grouped file named by a FieldMap): one (N, L)
 // waveform dataset plus (N,) per-event datasets beside it.
+#include <cmath>
+
 #include "direct_rows.hpp"
 #include "reader_base.hpp"
 #include "wavelearn/core/error.hpp"
@@ -44,19 +46,32 @@ class FlatReader final : public Hdf5Reader {
     n_samples_ = dims[1];
     space_ = h5::Handle(H5Dget_space(wave));
     xfer_ = waveform_transfer_plist();
-    // A file may record its sampling period (the simulator does); the MJD release does not.
-    for (hid_t obj : {wave, file_.get()}) {
-      double dt = 0;
-      if (h5::read_number_attribute(obj, "sample_period_ns", &dt) && dt > 0) {
-        sample_period_ns_ = dt;
-        break;
-      }
-    }
+    if (!fields_.sample_period_given) read_sample_period(wave);
     collect_scalar_fields();
     direct_.init(path_, wave, n_events_, n_samples_);
   }
 
   std::size_t n_samples() const override { return n_samples_; }
+
+  // A file may record its sampling period (the simulator does); the MJD release does not.
+  // A recorded period that is not a positive number is an error, never replaced by 10 ns.
+  void read_sample_period(hid_t wave) {
+    const char* name = "sample_period_ns";
+    for (hid_t obj : {wave, file_.get()}) {
+      if (!h5::has_attribute(obj, name)) continue;
+      double dt = 0;
+      const bool number = h5::read_number_attribute(obj, name, &dt);
+      if (!number || !(dt > 0) || !std::isfinite(dt)) {
+        const std::string text = h5::attribute_text(obj, name);
+        const std::string shown_value = number ? text : "'" + text + "'";
+        throw InputError(path_ + ": attribute " + name + " of " + (obj == wave ? shown(wave_name_) : "/") +
+                         " is " + shown_value + ", not a positive number of ns; give the period with --dt-ns "
+                         "(or data.sample_period_ns) to override it");
+      }
+      sample_period_ns_ = dt;
+      return;
+    }
+  }
 
   void read_window(std::size_t first, std::size_t count, std::size_t sample_begin, std::size_t n,
                    float* out) override {

@@ -48,7 +48,7 @@ class Lh5Reader final : public Hdf5Reader {
       space_ = h5::Handle(H5Dget_space(values_));
     }
     xfer_ = waveform_transfer_plist();
-    read_sample_period();
+    if (!fields_.sample_period_given) read_sample_period();
     collect_scalar_fields({"waveform/dt", "waveform/t0"});
     // LH5 has no energy_label: the DAQ energy is the nearest thing for a selection.
     if (fields_.energy == FieldMap{}.energy && !h5::is_dataset(base_.get(), fields_.energy) &&

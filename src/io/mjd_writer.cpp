@@ -72,7 +72,7 @@ MjdWriter::MjdWriter(const std::string& path, std::size_t n_events, std::size_t 
   }
   m.tmp = wl::core::temp_path_for(target);
   m.file = h5::Handle(H5Fcreate(m.tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT));
-  if (!m.file) throw InputError(path + ": cannot create " + m.tmp.string() + " (permissions?)");
+  if (!m.file) throw InputError(path + ": cannot create the output (directory not writable?)");
 
   const hsize_t dims[2] = {n_events, n_samples};
   m.space = h5::Handle(H5Screate_simple(2, dims, nullptr));

@@ -87,6 +87,10 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
     const std::size_t count = std::min(block, n - first);
     const std::vector<double> energy = reader.read_scalar(name, first, count);
     for (std::size_t i = 0; i < count; ++i) {
+      // NaN compares false and would drop the event without a word.
+      if (std::isnan(energy[i]))
+        throw InputError(reader.path() + ": dataset '" + name + "' event " + std::to_string(first + i) +
+                         " is NaN, so the energy selection cannot place it");
       if (energy[i] > threshold_kev) selected.push_back(first + i);
       if (energy[i] > max_seen) max_seen = energy[i];
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "wavelearn/core/error.hpp"
 #include "wavelearn/core/physics_constants.hpp"
 
 namespace wl::io {
@@ -108,7 +109,15 @@ WindowStats summarize_window(WaveformReader& reader, const std::vector<std::size
   s.n_samples = n;
   const std::size_t total = events.empty() ? reader.n_events() : events.size();
   s.n_events = total;
-  const std::size_t chunk = std::max<std::size_t>(reader.chunk_events(), 1);
+  // Checked before the buffer is sized: a window past the record is an error, not an allocation.
+  if (sample_begin > reader.n_samples() || n > reader.n_samples() - sample_begin) {
+    throw core::InputError(reader.path() + ": dataset '" + reader.fields().waveform + "': window [" + std::to_string(sample_begin) + ", " +
+                     std::to_string(sample_begin + n) + ") lies outside the " + std::to_string(reader.n_samples()) +
+                     " samples of each waveform");
+  }
+  constexpr std::size_t kMaxBufferFloats = std::size_t{16} << 20;  // 64 MiB
+  const std::size_t chunk =
+      std::clamp<std::size_t>(kMaxBufferFloats / std::max<std::size_t>(n, 1), 1, std::max<std::size_t>(reader.chunk_events(), 1));
   std::vector<float> buf(chunk * n);
   std::vector<std::size_t> ids;
   double sum = 0;

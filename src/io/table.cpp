@@ -64,7 +64,7 @@ void write_table_h5(const std::string& path, const Table& table, bool force) {
     h5::Handle fcpl(H5Pcreate(H5P_FILE_CREATE));
     H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     h5::Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT));
-    if (!file) throw InputError(path + ": cannot create " + tmp.string());
+    if (!file) throw InputError(path + ": cannot create the output (directory not writable?)");
     const hsize_t dims[1] = {table.n_rows()};
     for (std::size_t i = 0; i < table.names.size(); ++i) {
       h5::Handle space(H5Screate_simple(1, dims, nullptr));

@@ -2,7 +2,7 @@
 #include <ctime>
 #include <sstream>
 
-#include "fingerprint.hpp"
+#include "wavelearn/core/fingerprint.hpp"
 #include "wavelearn/report/model_card.hpp"
 #include "wavelearn/report/psd_tables.hpp"
 #include "wavelearn/report/tables.hpp"
@@ -139,13 +139,13 @@ void metrics_and_data(const PageInputs& in, report::ModelCard& card) {
                                                   : "Bootstrap of the AUC; Clopper-Pearson intervals on every efficiency "
                                                     "and survival.";
   card.evaluation_datasets = std::to_string(r.n_events) + " " + r.events + " events of " + in.data_file + ". " +
-                             detail::file_fingerprint(in.data_file);
+                             core::file_fingerprint(in.data_file);
   const std::string chosen = chosen_on_validation(rec);
   card.evaluation_motivation = r.events == "test" ? "Held-out events: never used to fit the model" +
                                                         (chosen.empty() ? "." : " or to choose " + chosen + ".")
                                                   : "Not a held-out test part: see report.html.";
   card.evaluation_preprocessing = "Identical to training.";
-  card.training_data = rec.training_file + " (" + detail::file_fingerprint(rec.training_file) + ")";
+  card.training_data = rec.training_file + " (" + core::file_fingerprint(rec.training_file) + ")";
   card.caveats_and_recommendations =
       rec.is_regression() ? "The target is the trapezoid filter's calibrated energy, itself a measurement: the "
                             "model's resolution adds to the filter's, as the peak table of report.html shows."

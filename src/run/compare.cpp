@@ -96,9 +96,10 @@ std::string avse_column(const std::string& path) {
 
 CompareResult compare_runs(const CompareOptions& o) {
   if (o.runs.empty()) throw InputError("compare: give at least one run directory");
-  const auto out = RunDir::claim_for_output(o.out_dir, "compare.html", o.force);
+  // The runs are read before the output is claimed, so a missing run leaves no directory.
   std::vector<RunScores> runs;
   for (const auto& r : o.runs) runs.push_back(read_run(r, o.label));
+  const auto out = RunDir::claim_for_output(o.out_dir, "compare.html", o.force);
   for (std::size_t a = 0; a < runs.size(); ++a)
     for (std::size_t b = 0; b < a; ++b)
       if (runs[a].name == runs[b].name) runs[a].name += " (" + std::to_string(a + 1) + ")";

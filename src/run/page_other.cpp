@@ -99,6 +99,12 @@ std::vector<report::Section> training_sections(const PageInputs& in, const RunDi
     s.paragraphs.push_back("Loss per solver iteration on the training and validation events.");
   if (in.training.contains("convergence"))
     s.warnings.push_back("Not converged: " + in.training["convergence"].get<std::string>());
+  if (in.training.contains("data_quality") && in.training["data_quality"].contains("warning"))
+    s.warnings.push_back("Data quality: " + in.training["data_quality"]["warning"].get<std::string>());
+  for (const auto& c : in.training.value("resumed_with_changes", nlohmann::json::array()))
+    s.warnings.push_back("Resumed with a change after epoch " + std::to_string(c.value("after_epoch", 0)) + ": " +
+                         c.value("key", "") + " " + c.value("before", "") + " -> " + c.value("after", "") +
+                         " (--resume-with-changes); the history mixes two configurations.");
   if (in.record->family == "tabular") s.tables.push_back(round_table(in.history, step));
   s.images.push_back(image_of(report::plot_loss_curves(in.history, out.plots_dir() / "training", in.history_metric, step),
                               out, "Loss per " + step + (in.history_metric.empty() ? "" : " and validation metric")));

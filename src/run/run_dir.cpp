@@ -17,6 +17,14 @@ void require_directory_or_absent(const fs::path& dir) {
   if (fs::exists(dir) && !fs::is_directory(dir)) throw InputError(dir.string() + ": exists and is not a directory");
 }
 
+// Named as the directory the user gave, with the reason (not writable, /proc, /sys).
+bool create_run_directory(const fs::path& dir) {
+  std::error_code ec;
+  const bool created = fs::create_directories(dir, ec);
+  if (ec) throw InputError(dir.string() + ": cannot create the directory (" + ec.message() + ")");
+  return created;
+}
+
 }  // namespace
 
 // A directory holding nothing but (perhaps) a lock file counts as empty.
@@ -33,7 +41,8 @@ RunDir RunDir::claim_for_training(const fs::path& dir, bool force, bool resume) 
   if (resume && !fs::exists(dir)) throw InputError(dir.string() + ": no run directory to resume");
   if (!resume && fs::exists(dir) && !empty_run_dir(dir) && !force)
     throw InputError(dir.string() + ": run directory exists (use --force to replace its files, or --resume)");
-  const bool created = fs::create_directories(dir);
+  const bool fresh = !fs::exists(dir) || empty_run_dir(dir);
+  const bool created = create_run_directory(dir);
   RunDir r(dir);
   try {
     r.lock();
@@ -41,13 +50,22 @@ RunDir RunDir::claim_for_training(const fs::path& dir, bool force, bool resume) 
     if (created) fs::remove(dir);  // nothing of ours may stay behind
     throw;
   }
+  r.fresh_ = fresh;
+  r.created_ = created;
   return r;
+}
+
+void RunDir::discard_contents() const {
+  if (!fresh_) return;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_, ec))
+    if (e.path().filename() != detail::kLockFile) fs::remove_all(e.path(), ec);
 }
 
 RunDir RunDir::claim_for_output(const fs::path& dir, const std::string& marker, bool force) {
   require_directory_or_absent(dir);
   core::refuse_overwrite(dir / marker, force);
-  const bool created = fs::create_directories(dir);
+  const bool created = create_run_directory(dir);
   RunDir r(dir);
   try {
     r.lock();

@@ -166,6 +166,11 @@ std::vector<double> NeuralScorer::score(EventSource& source, const std::vector<s
   data::Batch b;
   while (loader.next(b)) {
     const auto s = forward(b.x).to(torch::kDouble).contiguous();
+    // Inputs are finite (the reader refuses NaN waveforms), so a NaN score means broken
+    // weights; a file of NaN scores must never be written as a success.
+    if (!torch::isfinite(s).all().item<bool>())
+      throw core::InputError(model_pt_.string() + ": the model gives non-finite scores (NaN or Inf) on finite "
+                             "waveforms; its weights are broken (retrain it)");
     out.insert(out.end(), s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
   }
   return out;

@@ -1,6 +1,8 @@
 #include "wavelearn/run/train.hpp"
 
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
@@ -13,6 +15,22 @@ bool is_tabular_config(const core::Config& config) {
   return config.has("model.type") && tabular::is_tabular_type(config.get<std::string>("model.type"));
 }
 
+namespace {
+
+// A run that failed before its first checkpoint holds nothing worth keeping, and its files
+// (config.toml, preprocess.json) would make the corrected rerun need --force.
+void discard_failed_start(std::unique_ptr<RunDir> dir) {
+  if (!dir->was_fresh() || dir->has("checkpoint.pt")) return;
+  dir->discard_contents();
+  const auto path = dir->path();
+  const bool created = dir->was_created();
+  dir.reset();  // releases the lock file
+  std::error_code ec;
+  if (created) std::filesystem::remove(path, ec);
+}
+
+}  // namespace
+
 TrainResult train_run(core::Config config, const TrainOptions& o) {
   const bool tabular = is_tabular_config(config);
   if (tabular && o.data.empty())
@@ -23,9 +41,18 @@ TrainResult train_run(core::Config config, const TrainOptions& o) {
                            config.get<std::string>("model.type") + "\" trains in one pass");
   // Read before training, so an unknown key still fails before any work.
   const int replicas = config.get<int>("eval.bootstrap_replicas", 200);
-  const auto dir = RunDir::claim_for_training(o.out, o.force, o.resume);
   TrainResult r;
-  r.summary = tabular ? train_tabular(config, dir, o) : train_neural(config, dir, o);
+  {
+    auto dir = std::make_unique<RunDir>(RunDir::claim_for_training(o.out, o.force, o.resume));
+    try {
+      r.summary = tabular ? train_tabular(config, *dir, o) : train_neural(config, *dir, o);
+    } catch (const core::Interrupted&) {
+      throw;  // its checkpoint stays for --resume
+    } catch (...) {
+      discard_failed_start(std::move(dir));
+      throw;
+    }
+  }
   // The model is saved: a failing report only warns, and evaluate can be rerun.
   try {
     EvaluateOptions eo;

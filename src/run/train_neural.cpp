@@ -1,14 +1,19 @@
 // The neural family's training step: train/ does the epochs; this records the run.
 #include <ATen/Parallel.h>
 
+#include <cstdio>
 #include <filesystem>
 
+#include "data_quality.hpp"
 #include "wavelearn/core/config.hpp"
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/data/dataset.hpp"
 #include "wavelearn/eval/json.hpp"
 #include "wavelearn/run/record.hpp"
 #include "wavelearn/run/run_dir.hpp"
 #include "wavelearn/run/train.hpp"
 #include "wavelearn/train/interrupt.hpp"
+#include "wavelearn/train/resume_guard.hpp"
 #include "wavelearn/train/run.hpp"
 
 namespace wl::run {
@@ -52,6 +57,22 @@ nlohmann::json training_block(const train::RunSummary& s) {
   return t;
 }
 
+// The DSP chain's verdict on the first events of the training file, warned about when most
+// are unusable. On a copy of the config, so the survey marks no key as read.
+nlohmann::json survey_training_file(const core::Config& config) {
+  const core::Config probe = config;
+  const auto open = data::dataset_config_from(probe).open;
+  const auto path = probe.get<std::string>("data.file");
+  try {
+    const auto survey = detail::survey_quality(path, open);
+    const auto warning = detail::quality_warning(survey);
+    if (!warning.empty()) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    return detail::quality_json(survey);
+  } catch (const core::InputError& e) {
+    return {{"error", std::string("not surveyed: ") + e.what()}};
+  }
+}
+
 }  // namespace
 
 std::string train_neural(const core::Config& config_in, const RunDir& dir, const TrainOptions& o) {
@@ -66,11 +87,17 @@ std::string train_neural(const core::Config& config_in, const RunDir& dir, const
       config.set_string("data.file", saved.get<std::string>("data.file"), dir.file("config.toml").string());
   }
   const std::string name = config.get<std::string>("name", dir.path().filename().string());
-  train::RunOptions ro{dir.path(), o.resume, o.quiet, o.threads};
+  train::RunOptions ro{dir.path(), o.resume, o.resume_with_changes, o.quiet, o.threads};
   train::install_interrupt_handler();
   const auto s = train::run_training(config, ro);
+  // After training, so that a config error is the only line a refused run prints.
+  const auto quality = survey_training_file(config);
   write_run_record(dir, neural_record(s, name));
-  dir.write_json("metrics.json", {{"training", training_block(s)}});
+  auto training = training_block(s);
+  const auto changes = train::recorded_changes(dir.path());
+  if (!changes.empty()) training["resumed_with_changes"] = changes;
+  training["data_quality"] = quality;
+  dir.write_json("metrics.json", {{"training", training}});
   return train::format_summary(s);
 }
 

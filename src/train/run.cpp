@@ -16,6 +16,7 @@
 #include "wavelearn/nn/model_io.hpp"
 #include "wavelearn/nn/models.hpp"
 #include "wavelearn/train/interrupt.hpp"
+#include "wavelearn/train/resume_guard.hpp"
 #include "wavelearn/train/trainer.hpp"
 
 namespace fs = std::filesystem;
@@ -117,7 +118,12 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   auto model = nn::build_model(model_spec, input_samples, head.n_outputs());
   nn::attach_head(model, head);
   Trainer trainer(model, head, train_spec, o.quiet);
-  if (o.resume) trainer.load_checkpoint(o.out / "checkpoint.pt");
+  // A run killed before its first checkpoint resumes from epoch 0: nothing was trained yet,
+  // and the seeds make that the uninterrupted run.
+  const bool has_checkpoint = fs::exists(o.out / "checkpoint.pt");
+  if (o.resume && has_checkpoint) trainer.load_checkpoint(o.out / "checkpoint.pt");
+  if (o.resume) check_resume(o.out, config, ds.config().path, o.resume_with_changes, trainer.state().epochs_done);
+  if (!o.resume || !fs::exists(o.out / "resume.json")) record_start(o.out, ds.config().path);
   config.write(o.out / "config.toml", true);
   data.preprocessor->save(o.out / "preprocess.json", true);
 

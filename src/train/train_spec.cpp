@@ -6,6 +6,8 @@
 namespace wl::train {
 
 namespace {
+constexpr double kMaxLearningRate = 10.0;
+constexpr int64_t kMaxEpochs = 1000000;
 void require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw core::InputError("train." + key + ": " + what);
 }
@@ -39,11 +41,13 @@ TrainSpec train_spec_from(const core::Config& c) {
   s.min_delta = c.get<double>("train.min_delta", s.min_delta);
   s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
 
-  require(s.epochs >= 1, "epochs", "must be >= 1");
+  require(s.epochs >= 1 && s.epochs <= kMaxEpochs, "epochs", "must be from 1 to " + std::to_string(kMaxEpochs));
   require(s.optimizer == "adam" || s.optimizer == "adamw" || s.optimizer == "sgd" ||
               s.optimizer == "rmsprop" || s.optimizer == "adagrad",
           "optimizer", "unknown optimizer '" + s.optimizer + "' (adam, adamw, sgd, rmsprop, adagrad)");
-  require(s.lr > 0, "lr", "must be > 0");
+  // Above this every optimiser here diverges on the first step; it is a typo, not a choice.
+  require(s.lr > 0 && s.lr <= kMaxLearningRate, "lr", "must be > 0 and at most 10 (got " + c.value_text("train.lr") + ")");
+  require(s.momentum < 1, "momentum", "must be below 1 (a momentum of 1 or more never forgets a step)");
   require(s.weight_decay >= 0 && s.l1 >= 0 && s.momentum >= 0, "weight_decay",
           "weight_decay, l1 and momentum must be >= 0");
   require(s.step_epochs >= 1 && s.plateau_patience >= 1, "step_epochs",

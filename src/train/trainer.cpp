@@ -59,6 +59,17 @@ torch::Tensor Trainer::penalty() const {
   return sum;
 }
 
+// Weights that diverged give NaN outputs, which the losses reject with a libtorch backtrace;
+// say what happened instead. The inputs are finite (the readers refuse NaN waveforms).
+void Trainer::require_finite_output(const torch::Tensor& out, int64_t epoch, std::size_t batch) const {
+  if (torch::isfinite(out).all().item<bool>()) return;
+  const char* what = torch::isnan(out).any().item<bool>() ? "nan" : "inf";
+  throw core::InputError("training diverged: the model's outputs are " + std::string(what) + " at epoch " +
+                         std::to_string(epoch + 1) +
+                         ", batch " + std::to_string(batch + 1) +
+                         " (lower train.lr, or set train.clip_grad_norm)");
+}
+
 double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
   model_.train();
   train.start_epoch(static_cast<std::size_t>(epoch));
@@ -76,6 +87,7 @@ double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
                               " (last checkpoint: epoch " + std::to_string(state_.epochs_done) + ")");
     optimizer_->zero_grad();
     const auto out = model_.forward({b.x}).toTensor();
+    require_finite_output(out, epoch, batch);
     auto loss = head_.loss(out, b.y);
     if (spec_.l1 > 0) loss = loss + spec_.l1 * penalty();
     const double v = loss.item<double>();
@@ -110,6 +122,9 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
   data::Batch b;
   while (source.next(b)) {
     const auto out = model_.forward({b.x}).toTensor();
+    if (!torch::isfinite(out).all().item<bool>())
+      throw core::InputError("training diverged: the model's outputs are not finite on validation events (lower "
+                             "train.lr, or set train.clip_grad_norm)");
     const auto size = static_cast<std::size_t>(b.x.size(0));
     if (b.y.defined() && b.y.size(1) > 0) {
       sum += head_.loss(out, b.y).item<double>() * static_cast<double>(size);

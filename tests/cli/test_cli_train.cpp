@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/run_cli.hpp"
@@ -121,3 +122,49 @@ TEST_F(TrainCli, PredictWithAMissingModelIsAnError) {
 }
 
 }  // namespace
+
+// history.csv without its last column (wall-clock seconds per epoch).
+std::string without_seconds(const std::string& csv) {
+  std::string out, line;
+  std::istringstream in(csv);
+  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
+  return out;
+}
+
+// A resume continues the same run: killed before its first checkpoint it restarts from epoch
+// 0 and gives the uninterrupted history; a changed key or data file is refused unless
+// --resume-with-changes, which records the change in the run and on its page.
+TEST_F(TrainCli, ResumeContinuesTheSameRunOrRecordsTheChange) {
+  const auto data = (dir_ / "resume_copy.h5").string();
+  fs::copy_file(data_, data, fs::copy_options::overwrite_existing);
+  const auto a = (dir_ / "resume_a").string(), b = (dir_ / "resume_b").string();
+  const std::string common = "-q --threads 2 train --config " + preset("seed-fcnet") +
+                             " --set data.energy_threshold_kev=500 --set train.epochs=2 ";
+  ASSERT_EQ(run_cli(common + "--data " + data + " --out " + a).status, 0);
+  const auto history = without_seconds(wl::test::read_all(fs::path(a) / "history.csv"));
+
+  // What a kill -9 before the first checkpoint leaves: the set-up files only.
+  fs::create_directories(b);
+  for (const char* f : {"config.toml", "preprocess.json", "resume.json"}) fs::copy_file(fs::path(a) / f, fs::path(b) / f);
+  const auto restarted = run_cli("-q --threads 2 train --out " + b + " --resume");
+  ASSERT_EQ(restarted.status, 0) << restarted.err;
+  EXPECT_EQ(without_seconds(wl::test::read_all(fs::path(b) / "history.csv")), history);
+
+  expect_one_line_error(run_cli("-q --threads 2 train --out " + a + " --resume --set train.lr=0.01 --set train.epochs=3"),
+                        "train.lr 0.001 -> 0.01");
+  EXPECT_EQ(without_seconds(wl::test::read_all(fs::path(a) / "history.csv")), history);
+  const auto changed =
+      run_cli("-q --threads 2 train --out " + a + " --resume-with-changes --set train.lr=0.01 --set train.epochs=3");
+  ASSERT_EQ(changed.status, 0) << changed.err;
+  const auto m = nlohmann::json::parse(wl::test::read_all(fs::path(a) / "metrics.json"));
+  const auto& c = m.at("training").at("resumed_with_changes");
+  ASSERT_EQ(c.size(), 1u) << c.dump();
+  EXPECT_EQ(c[0].at("key"), "train.lr");
+  EXPECT_EQ(c[0].at("after_epoch"), 2);
+  EXPECT_NE(wl::test::read_all(fs::path(a) / "report.html").find("Resumed with a change"), std::string::npos);
+
+  // The same path with other contents is another data file.
+  std::ofstream(data, std::ios::app) << "appended";
+  expect_one_line_error(run_cli("-q --threads 2 train --out " + a + " --resume --set train.epochs=4"),
+                        "data file content");
+}

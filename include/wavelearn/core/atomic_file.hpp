@@ -10,7 +10,11 @@ namespace wl::core {
 // Throws InputError when `target` exists and `force` is false.
 void refuse_overwrite(const std::filesystem::path& target, bool force);
 
-// A temporary path in the same directory as `target` (same filesystem, so rename is atomic).
+// Removes `target`'s temporaries left by dead processes of this host.
+void remove_stale_temps(const std::filesystem::path& target);
+
+// A temporary path in the same directory as `target` (same filesystem, so rename is atomic):
+// "<target>.tmp.<pid>.<host>.<n>", so a later run can tell whose it was.
 std::filesystem::path temp_path_for(const std::filesystem::path& target);
 
 // Calls write(tmp) and renames tmp onto target; removes tmp if write throws.

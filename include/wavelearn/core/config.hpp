@@ -40,6 +40,8 @@ class Config {
 
   bool has(const std::string& key) const;          // a value (not a table) at key
   bool has_section(const std::string& key) const;  // a table at key
+  // The value at key as TOML text ("0.001", "\"cnn\"", "[1, 2]"); "(unset)" when absent.
+  std::string value_text(const std::string& key) const;
 
   // Typed getters. Supported T: bool, int, int64_t, uint64_t, std::size_t (where distinct),
   // double, float, std::string, std::vector<double>, std::vector<int64_t>,

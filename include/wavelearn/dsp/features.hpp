@@ -26,6 +26,13 @@ enum QualityFlag : uint32_t {
   kTooShort = 1u << 7,         // record too short for the configured windows
 };
 
+// Each flag with its name ("non_finite", "flat", ...), in bit order.
+struct QualityFlagName {
+  QualityFlag flag;
+  const char* name;
+};
+const std::vector<QualityFlagName>& quality_flag_names();
+
 struct Features {
   float baseline_mean_adc;
   float baseline_std_adc;

@@ -27,6 +27,9 @@ struct FieldMap {
                                      "psd_label_dcr", "psd_label_lq"};
   // Used when the file itself does not record its sampling period (MJD: 10 ns).
   double sample_period_ns = 10.0;
+  // Set by an explicit --dt-ns or data.sample_period_ns: the period above wins over the
+  // file's own (and over a broken sample_period_ns attribute, which is otherwise an error).
+  bool sample_period_given = false;
 };
 
 struct OpenOptions {

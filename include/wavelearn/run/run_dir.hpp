@@ -29,6 +29,12 @@ class RunDir {
   static RunDir open_existing(const std::filesystem::path& dir);
 
   const std::filesystem::path& path() const { return dir_; }
+  // The claim found no directory (it was created) or an empty one: nothing of a user's run
+  // was there, so a training that fails before its first checkpoint may remove what it wrote.
+  bool was_fresh() const { return fresh_; }
+  bool was_created() const { return created_; }
+  // Removes every file this run wrote (all but the lock); only for a fresh claim.
+  void discard_contents() const;
   std::filesystem::path file(const std::string& name) const { return dir_ / name; }
   bool has(const std::string& name) const;
   std::filesystem::path plots_dir() const;  // created on first use
@@ -44,6 +50,7 @@ class RunDir {
 
   std::filesystem::path dir_;
   std::shared_ptr<detail::RunLock> lock_;
+  bool fresh_ = false, created_ = false;
 };
 
 }  // namespace wl::run

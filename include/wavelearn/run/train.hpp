@@ -18,6 +18,7 @@ struct TrainOptions {
   std::filesystem::path out;
   std::string data;  // waveform file (neural) or feature table (tabular); empty: data.file
   bool force = false, resume = false, quiet = false;
+  bool resume_with_changes = false;  // implies resume; the change is recorded in the run
   int threads = 0;
 };
 

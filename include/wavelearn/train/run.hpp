@@ -20,6 +20,7 @@ namespace wl::train {
 struct RunOptions {
   std::filesystem::path out;  // claimed run directory
   bool resume = false;        // continue from out/checkpoint.pt
+  bool resume_with_changes = false;  // resume even if the config or data changed (recorded)
   bool quiet = false;
   int threads = 0;            // 0: all cores
 };

@@ -117,6 +117,7 @@ class Trainer {
 
  private:
   double train_epoch(BatchSource& train, int64_t epoch);
+  void require_finite_output(const torch::Tensor& out, int64_t epoch, std::size_t batch) const;
   torch::Tensor penalty() const;
   std::vector<torch::Tensor> state_tensors() const;  // parameters then buffers, in order
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../fixtures.hpp"
+#include "../mutations.hpp"
 #include "../synthetic.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/io/reader.hpp"
@@ -17,6 +18,7 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: io_tool fixture KIND PATH\n"
+               "       io_tool mutate KIND BASE.h5 OUT.h5   (kinds: tests/io/mutations.hpp)\n"
                "       io_tool write-synthetic PATH N_EVENTS N_SAMPLES\n"
                "       io_tool read-windows PATH BEGIN N [CHUNK_EVENTS]\n"
                "       io_tool gather PATH BATCH N_SAMPLES N_BATCHES\n"
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage();
   const std::string mode = argv[1];
   try {
+    if (mode == "mutate" && argc == 5) {
+      return wl::test::write_mutation(argv[2], argv[3], argv[4]) ? 0 : usage();
+    }
     if (mode == "fixture" && argc == 4) {
       return wl::test::write_fixture(argv[2], argv[3]) ? 0 : usage();
     }

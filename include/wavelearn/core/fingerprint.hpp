@@ -1,11 +1,12 @@
 #pragma once
-// Internal to src/run: a cheap fingerprint of a data file for the model card.
+// A cheap fingerprint of a data file: the model card records it, and a resumed training
+// compares it with the one it started on.
 #include <filesystem>
 #include <string>
 
-namespace wl::run::detail {
+namespace wl::core {
 
 // "size N bytes, fingerprint 0x... (FNV-1a of size, first and last MiB)"; empty if unreadable.
 std::string file_fingerprint(const std::filesystem::path& path);
 
-}  // namespace wl::run::detail
+}  // namespace wl::core

@@ -1,11 +1,11 @@
-#include "fingerprint.hpp"
+#include "wavelearn/core/fingerprint.hpp"
 
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <vector>
 
-namespace wl::run::detail {
+namespace wl::core {
 
 std::string file_fingerprint(const std::filesystem::path& path) {
   std::error_code ec;
@@ -39,4 +39,4 @@ std::string file_fingerprint(const std::filesystem::path& path) {
          " (FNV-1a of size, first and last MiB)";
 }
 
-}  // namespace wl::run::detail
+}  // namespace wl::core

@@ -1,0 +1,154 @@
+#pragma once
+// The bad-input cases (test_bad_input.cpp runs each): a command line with {placeholders}
+// for the shared inputs, what its one error line must name, and the output that must not be
+// left behind (or changed, when it existed). Placeholders:
+//   {base} a good simulated file; {other} another one; {features} its DSP feature table;
+//   {run} a trained run; {run_copy} a private copy of it; {out} this case's own output path;
+//   {existing} a file that must not be replaced; {dir} the scratch directory; {empty_dir};
+//   {bad_toml} a config with a syntax error; {locked} a directory whose run lock a live
+//   process holds; {preset:NAME} configs/NAME.toml; {mut:KIND} a broken copy of {base}
+//   (tests/io/mutations.hpp); {fix:KIND} an io fixture (tests/io/fixtures.hpp).
+#include <vector>
+
+namespace wl::test {
+
+struct BadCase {
+  const char* name;
+  const char* command;
+  const char* needle;
+  const char* output;  // "" when the command writes nothing
+};
+
+// Training commands start from the smallest preset run.
+#define WL_TRAIN "-q --threads 2 train --config {preset:seed-fcnet} --set train.epochs=1 "
+#define WL_BDT "-q train --config {preset:bdt} --data {features} --set model.n_trees=5 "
+
+inline const std::vector<BadCase>& bad_input_cases() {
+  static const std::vector<BadCase> cases = {
+      // Files: missing, not HDF5, rank, dtype, size, truncation.
+      {"inspect_missing_file", "inspect {dir}/nope.h5", "nope.h5", ""},
+      {"inspect_not_hdf5", "inspect {fix:not-hdf5}", "fixture-not-hdf5.h5", ""},
+      {"inspect_directory", "inspect {empty_dir}", "empty_dir", ""},
+      {"inspect_no_waveform", "inspect {fix:no-waveform}", "raw_waveform", ""},
+      {"inspect_waveform_1d", "inspect {fix:waveform-1d}", "raw_waveform", ""},
+      {"inspect_waveform_3d", "inspect {mut:waveform-3d}", "raw_waveform", ""},
+      {"inspect_waveform_string", "inspect {mut:waveform-string}", "raw_waveform", ""},
+      {"inspect_label_length", "inspect {fix:label-length}", "psd_label_dcr", ""},
+      {"train_label_string", WL_TRAIN "--data {fix:label-string} --out {out} --set 'data.targets=[\"psd_label_lq\"]' --set data.energy_threshold_kev=0",
+       "psd_label_lq", "{out}"},
+      {"dsp_truncated", "-q dsp {mut:truncated} --out {out}", "truncated.h5", "{out}"},
+      {"train_truncated", WL_TRAIN "--data {mut:truncated} --out {out}", "truncated.h5", "{out}"},
+      {"predict_waveform_3d", "-q predict --model {run} --data {mut:waveform-3d} --out {out}", "raw_waveform", "{out}"},
+      {"train_waveform_string", WL_TRAIN "--data {mut:waveform-string} --out {out}", "raw_waveform", "{out}"},
+      {"train_zero_events", WL_TRAIN "--data {mut:zero-events} --out {out}", "zero-events.h5", "{out}"},
+      {"dsp_zero_events", "-q dsp {mut:zero-events} --out {out}", "zero-events.h5", "{out}"},
+      {"train_not_hdf5", WL_TRAIN "--data {fix:not-hdf5} --out {out}", "fixture-not-hdf5.h5", "{out}"},
+      {"train_data_directory", WL_TRAIN "--data {empty_dir} --out {out}", "empty_dir", "{out}"},
+      // Files: non-finite samples, label values, attributes.
+      {"predict_nan_waveform", "-q predict --model {run} --data {mut:nan-waveform} --out {out}", "NaN", "{out}"},
+      {"evaluate_nan_waveform", "-q evaluate --model {run} --data {mut:nan-waveform} --out {out}", "NaN", "{out}"},
+      {"train_inf_waveform", WL_TRAIN "--data {mut:inf-waveform} --out {out}", "Inf", "{out}"},
+      {"train_label_7", WL_TRAIN "--data {mut:label-7} --out {out}", "psd_label_low_avse", "{out}"},
+      {"train_label_half", WL_TRAIN "--data {mut:label-half} --out {out}", "psd_label_low_avse", "{out}"},
+      {"evaluate_label_nan", "-q evaluate --model {run} --data {mut:label-nan} --out {out}", "psd_label_low_avse",
+       "{out}"},
+      {"train_energy_nan", WL_TRAIN "--data {mut:energy-nan} --out {out}", "energy_label", "{out}"},
+      {"inspect_dt_zero", "inspect {mut:dt-zero}", "sample_period_ns", ""},
+      {"dsp_dt_negative", "-q dsp {mut:dt-negative} --out {out}", "sample_period_ns", "{out}"},
+      {"train_dt_text", WL_TRAIN "--data {mut:dt-text} --out {out}", "'ten'", "{out}"},
+      {"predict_dt_zero", "-q predict --model {run} --data {mut:dt-zero} --out {out}", "sample_period_ns", "{out}"},
+      // Options: zero, negative, non-finite, huge.
+      {"threads_negative", "--threads -1 inspect {base}", "--threads", ""},
+      {"threads_huge", "--threads 100000 inspect {base}", "--threads", ""},
+      {"predict_batch_zero", "-q predict --model {run} --data {base} --out {out} --batch-size 0", "--batch-size",
+       "{out}"},
+      {"predict_batch_huge", "-q predict --model {run} --data {base} --out {out} --batch-size 4000000000",
+       "--batch-size", "{out}"},
+      {"simulate_events_zero", "-q simulate --events 0 --out {out}", "--events", "{out}"},
+      {"simulate_events_overflow", "-q simulate --events 99999999999999999999 --out {out}", "--events", "{out}"},
+      {"simulate_events_2p31", "-q simulate --events 2147483648 --out {out}", "--events", "{out}"},
+      {"simulate_samples_huge", "-q simulate --events 10 --samples 2000000000 --out {out}", "--samples", "{out}"},
+      {"simulate_pileup_two", "-q simulate --events 10 --pileup-fraction 2 --out {out}", "--pileup-fraction",
+       "{out}"},
+      {"inspect_window_huge", "inspect {base} --window 0:100000000", "100000000", ""},
+      {"inspect_window_reversed", "inspect {base} --window 5:2", "5:2", ""},
+      {"inspect_window_negative", "inspect {base} --window -5:10", "-5:10", ""},
+      {"dsp_dt_nan", "-q dsp {base} --out {out} --dt-ns nan", "--dt-ns", "{out}"},
+      {"dsp_dt_negative_option", "-q dsp {base} --out {out} --dt-ns -1", "--dt-ns", "{out}"},
+      {"dsp_tau_negative", "-q dsp {base} --out {out} --tau-ns -5", "--tau-ns", "{out}"},
+      // --set values and configs.
+      {"train_lr_inf", WL_TRAIN "--data {base} --out {out} --set train.lr=inf", "train.lr", "{out}"},
+      {"train_lr_huge", WL_TRAIN "--data {base} --out {out} --set train.lr=1e30", "train.lr", "{out}"},
+      {"train_lr_zero", WL_TRAIN "--data {base} --out {out} --set train.lr=0", "train.lr", "{out}"},
+      {"train_lr_negative", WL_TRAIN "--data {base} --out {out} --set train.lr=-1", "train.lr", "{out}"},
+      {"train_epochs_zero", "-q train --config {preset:seed-fcnet} --data {base} --out {out} --set train.epochs=0",
+       "train.epochs", "{out}"},
+      {"train_epochs_negative",
+       "-q train --config {preset:seed-fcnet} --data {base} --out {out} --set train.epochs=-3", "train.epochs",
+       "{out}"},
+      {"train_epochs_text", "-q train --config {preset:seed-fcnet} --data {base} --out {out} --set train.epochs=ten",
+       "train.epochs", "{out}"},
+      {"train_batch_zero", WL_TRAIN "--data {base} --out {out} --set data.batch_size=0", "data.batch_size", "{out}"},
+      {"train_batch_huge", WL_TRAIN "--data {base} --out {out} --set data.batch_size=99999999999", "data.batch_size",
+       "{out}"},
+      {"train_threshold_nan", WL_TRAIN "--data {base} --out {out} --set data.energy_threshold_kev=nan",
+       "data.energy_threshold_kev", "{out}"},
+      {"train_max_events_negative", WL_TRAIN "--data {base} --out {out} --set data.max_events=-1", "data.max_events",
+       "{out}"},
+      {"train_dropout_above_one", WL_TRAIN "--data {base} --out {out} --set model.dropout=1.5", "model.dropout",
+       "{out}"},
+      {"train_window_zero", WL_TRAIN "--data {base} --out {out} --set preprocess.window_length_ns=0",
+       "preprocess.window_length_ns", "{out}"},
+      {"train_window_huge", WL_TRAIN "--data {base} --out {out} --set preprocess.window_length_ns=1e12",
+       "window", "{out}"},
+      {"train_sample_period_zero", WL_TRAIN "--data {base} --out {out} --set data.sample_period_ns=0",
+       "data.sample_period_ns", "{out}"},
+      {"train_fraction_above_one", WL_TRAIN "--data {base} --out {out} --set data.train_fraction=1.5",
+       "train_fraction", "{out}"},
+      {"train_unknown_key", WL_TRAIN "--data {base} --out {out} --set train.epocs=3", "train.epocs", "{out}"},
+      {"train_set_without_value", WL_TRAIN "--data {base} --out {out} --set train.lr", "train.lr", "{out}"},
+      {"train_set_bad_toml", WL_TRAIN "--data {base} --out {out} --set train.lr=[1,", "train.lr", "{out}"},
+      {"train_config_missing", "-q train --config {dir}/none.toml --data {base} --out {out}", "none.toml", "{out}"},
+      {"train_config_directory", "-q train --config {empty_dir} --data {base} --out {out}", "empty_dir", "{out}"},
+      {"train_config_syntax", "-q train --config {bad_toml} --data {base} --out {out}", "bad.toml", "{out}"},
+      {"bdt_trees_zero", WL_BDT "--out {out} --set model.n_trees=0", "n_trees", "{out}"},
+      {"svm_c_negative", "-q train --config {preset:svm} --data {features} --out {out} --set model.C=-1", "C",
+       "{out}"},
+      {"bdt_on_waveforms", "-q train --config {preset:bdt} --data {base} --out {out}", "base.h5", "{out}"},
+      // Models and runs named on the command line.
+      {"predict_missing_model", "-q predict --model {dir}/none --data {base} --out {out}", "none", "{out}"},
+      {"predict_model_not_a_run", "-q predict --model {empty_dir} --data {base} --out {out}", "empty_dir", "{out}"},
+      {"evaluate_missing_model", "-q evaluate --model {dir}/none --out {out}", "none", "{out}"},
+      {"evaluate_missing_data", "-q evaluate --model {run} --data {dir}/none.h5 --out {out}", "none.h5", "{out}"},
+      {"compare_missing_run", "-q compare {run} {dir}/none --out {out}", "none", "{out}"},
+      // Paths: special filesystems, missing directories, existing outputs.
+      {"predict_out_proc", "-q predict --model {run} --data {base} --out /proc/wl_bad_input.h5",
+       "/proc/wl_bad_input.h5", ""},
+      {"train_out_proc", WL_TRAIN "--data {base} --out /proc/wl_bad_input_run", "/proc/wl_bad_input_run", ""},
+      {"train_out_sys", WL_TRAIN "--data {base} --out /sys/wl_bad_input_run", "/sys/wl_bad_input_run", ""},
+      {"simulate_out_sys", "-q simulate --events 10 --out /sys/wl_bad_input.h5", "/sys/wl_bad_input.h5", ""},
+      {"dsp_out_proc", "-q dsp {base} --out /proc/wl_bad_input.h5", "/proc/wl_bad_input.h5", ""},
+      {"evaluate_out_proc", "-q evaluate --model {run} --out /proc/wl_bad_input_eval", "/proc/wl_bad_input_eval", ""},
+      {"predict_out_missing_dir", "-q predict --model {run} --data {base} --out {dir}/nodir/p.h5", "nodir",
+       "{dir}/nodir"},
+      {"predict_out_existing", "-q predict --model {run} --data {base} --out {existing}", "existing.h5", ""},
+      {"simulate_out_existing", "-q simulate --events 10 --out {existing}", "existing.h5", ""},
+      {"simulate_out_directory", "-q simulate --events 10 --out {empty_dir}", "empty_dir", "{empty_dir}"},
+      {"train_out_is_a_file", WL_TRAIN "--data {base} --out {existing}", "existing.h5", ""},
+      {"train_out_existing_run", WL_TRAIN "--data {base} --out {run}", "run", "{run}"},
+      {"evaluate_out_existing_report", "-q evaluate --model {run} --out {run}", "report.html", "{run}"},
+      // Two writers, and resuming what is not the same run.
+      {"train_locked", WL_TRAIN "--data {base} --out {locked}", "in use by another wavelearn process", "{locked}"},
+      {"evaluate_locked", "-q evaluate --model {run} --out {locked}", "in use by another wavelearn process", "{locked}"},
+      {"resume_changed_set", "-q train --out {run_copy} --resume --set train.lr=0.5", "train.lr", "{run_copy}"},
+      {"resume_other_data", "-q train --out {run_copy} --resume --data {other}", "data.file", "{run_copy}"},
+      {"resume_missing_run", "-q train --out {dir}/no_run --resume", "no_run", "{dir}/no_run"},
+      {"resume_tabular", WL_BDT "--out {out} --resume", "--resume", "{out}"},
+  };
+  return cases;
+}
+
+#undef WL_TRAIN
+#undef WL_BDT
+
+}  // namespace wl::test

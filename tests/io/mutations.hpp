@@ -1,0 +1,22 @@
+#pragma once
+// Broken copies of a good MJD-layout file (e.g. one `wavelearn simulate` wrote), for the
+// bad-input suite: one defect per copy, written with the plain HDF5 C API.
+#include <string>
+#include <vector>
+
+namespace wl::test {
+
+// Copies `base` to `out` and applies `kind`; false if the kind is unknown. Kinds:
+//   nan-waveform, inf-waveform   the five highest-energy events' samples are NaN / +Inf
+//   label-7, label-half, label-nan   psd_label_low_avse of those events is 7 / 0.5 / NaN
+//   dt-zero, dt-negative, dt-text    the file's sample_period_ns attribute is 0 / -5 / "ten"
+//   energy-nan                   energy_label of those events is NaN
+//   truncated                    the file cut to half its size
+//   waveform-3d                  raw_waveform replaced by an (N, 2, 2) array
+//   waveform-string              raw_waveform replaced by strings
+//   zero-events                  every per-event dataset with 0 rows
+//   all-zero                     every waveform sample 0 (flat: DSP quality flags)
+bool write_mutation(const std::string& kind, const std::string& base, const std::string& out);
+const std::vector<std::string>& mutation_kinds();
+
+}  // namespace wl::test
