@@ -51,6 +51,18 @@ static void check_table(const std::string& path, const Table& table) {
   }
 }
 
+static void write_array(hid_t file, const std::string& where, const std::string& name, const Array2D& a) {
+  if (a.values.size() != a.rows * a.cols)
+    throw InputError(where + ": array '" + name + "' holds " + std::to_string(a.values.size()) + " values, not " +
+                     std::to_string(a.rows) + " x " + std::to_string(a.cols));
+  const hsize_t dims[2] = {a.rows, a.cols};
+  h5::Handle space(H5Screate_simple(2, dims, nullptr));
+  h5::Handle d(H5Dcreate2(file, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!d || (!a.values.empty() &&
+             H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()) < 0))
+    throw std::runtime_error(h5::where(where, name) + ": write failed");
+}
+
 void write_table_h5(const std::string& path, const Table& table, bool force) {
   check_table(path, table);
   for (const auto& name : table.names) {
@@ -75,6 +87,7 @@ void write_table_h5(const std::string& path, const Table& table, bool force) {
         throw std::runtime_error(h5::where(tmp.string(), table.names[i]) + ": write failed");
       }
     }
+    for (const auto& [name, array] : table.arrays) write_array(file.get(), tmp.string(), name, array);
     for (const auto& [key, value] : table.attributes) h5::write_string_attribute(file.get(), key, value);
     if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error(tmp.string() + ": flush failed");
   });

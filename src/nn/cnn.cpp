@@ -1,5 +1,6 @@
-// 1D CNN: conv -> [batch norm] -> ReLU -> max pool blocks, flatten, one hidden layer, task
-// layer. Output lengths are computed here so the flatten size is known when building.
+// 1D CNN: conv -> [batch norm] -> activation (relu, gelu, silu) -> max or avg pool blocks,
+// flatten, one hidden layer, task layer. Output lengths are computed here so the flatten size
+// is known when building.
 #include <sstream>
 
 #include "script_builder.hpp"
@@ -12,6 +13,7 @@ torch::jit::Module build_cnn(const ModelSpec& spec, int64_t input_samples, int64
   validate(spec, input_samples);
   detail::ScriptBuilder b("WaveCNN", spec);
   std::ostringstream src;
+  const std::string act = "torch." + spec.activation;
   src << "def features(self, x):\n    x = x.unsqueeze(1)\n";
   int64_t channels = 1, length = input_samples;
   for (std::size_t i = 0; i < spec.channels.size(); ++i) {
@@ -26,11 +28,11 @@ torch::jit::Module build_cnn(const ModelSpec& spec, int64_t input_samples, int64
       src << "    x = torch.batch_norm(x, self." << bn << "_weight, self." << bn << "_bias, self."
           << bn << "_running_mean, self." << bn << "_running_var, self.training, 0.1, 1e-5, False)\n";
     }
-    src << "    x = torch.relu(x)\n";
+    src << "    x = " << act << "(x)\n";
     channels = spec.channels[i];
     length = (length + 2 * p - k) / s + 1;
     if (spec.pool > 1) {
-      src << "    x = torch.max_pool1d(x, [" << spec.pool << "], [" << spec.pool << "])\n";
+      src << "    x = torch." << spec.pool_type << "_pool1d(x, [" << spec.pool << "], [" << spec.pool << "])\n";
       length /= spec.pool;
     }
     if (length < 1)
@@ -41,7 +43,7 @@ torch::jit::Module build_cnn(const ModelSpec& spec, int64_t input_samples, int64
   const int64_t flat = channels * length;
   b.linear("fc", flat, spec.fc_hidden);
   src << "    x = x.flatten(1)\n"
-      << "    x = " << b.dropout("torch.relu(" + detail::ScriptBuilder::apply_linear("fc", "x") + ")")
+      << "    x = " << b.dropout(act + "(" + detail::ScriptBuilder::apply_linear("fc", "x") + ")")
       << "\n    return x\n\n";
   b.linear("task", spec.fc_hidden, n_outputs);
   src << "def forward(self, x):\n"

@@ -30,6 +30,8 @@ ModelSpec model_spec_from(const core::Config& c) {
     s.pool = c.get<int64_t>("model.pool", s.pool);
     s.batch_norm = c.get<bool>("model.batch_norm", s.batch_norm);
     s.fc_hidden = c.get<int64_t>("model.fc_hidden", s.fc_hidden);
+    s.activation = c.get<std::string>("model.activation", s.activation);
+    s.pool_type = c.get<std::string>("model.pool_type", s.pool_type);
   } else if (s.type == "lstm" || s.type == "gru") {
     s.rnn_step_samples = c.get<int64_t>("model.rnn_step_samples", s.rnn_step_samples);
     s.rnn_hidden = c.get<int64_t>("model.rnn_hidden", s.rnn_hidden);
@@ -64,6 +66,9 @@ void validate(const ModelSpec& s, int64_t input_samples) {
               "channels, kernels and strides must be positive");
     require(s.pool >= 1, "pool", "must be >= 1");
     require(s.fc_hidden > 0, "fc_hidden", "must be positive");
+    require(s.activation == "relu" || s.activation == "gelu" || s.activation == "silu", "activation",
+            "unknown activation '" + s.activation + "' (relu, gelu, silu)");
+    require(s.pool_type == "max" || s.pool_type == "avg", "pool_type", "unknown pooling '" + s.pool_type + "' (max, avg)");
   } else if (s.type == "lstm" || s.type == "gru") {
     require(s.rnn_step_samples > 0 && s.rnn_step_samples <= input_samples, "rnn_step_samples",
             "must be in [1, window length " + std::to_string(input_samples) + "]");

@@ -14,6 +14,7 @@
 #include "wavelearn/data/loader.hpp"
 #include "wavelearn/data/pipeline.hpp"
 #include "wavelearn/nn/model_io.hpp"
+#include "wavelearn/run/neural_access.hpp"
 #include "wavelearn/run/scorer.hpp"
 
 namespace wl::run {
@@ -76,6 +77,9 @@ class NeuralScorer : public Scorer {
   }
 
   std::vector<double> score(EventSource& source, const std::vector<std::size_t>& rows) const override;
+
+  const torch::jit::Module& module() const { return mf_.module; }
+  const fs::path& model_path() const { return model_pt_; }
 
  private:
   static std::string read_file(const fs::path& p) {
@@ -201,6 +205,14 @@ std::unique_ptr<Scorer> make_neural_scorer(const fs::path& run_dir, const RunRec
 
 std::unique_ptr<Scorer> make_bare_model_scorer(const fs::path& model_pt, const ScorerOptions& o) {
   return std::make_unique<NeuralScorer>(model_pt, record_of_bare_model(model_pt), o);
+}
+
+NeuralAccess neural_access(const Scorer& scorer, EventSource& source) {
+  const auto* s = dynamic_cast<const NeuralScorer*>(&scorer);
+  auto* src = dynamic_cast<WaveformSource*>(&source);
+  if (!s || !src)
+    throw core::InputError(scorer.description() + ": not a neural network (gradient methods need one)");
+  return {s->module(), src->pd_, s->model_path().string()};
 }
 
 }  // namespace wl::run

@@ -8,6 +8,7 @@
 #include "wavelearn/io/table.hpp"
 #include "wavelearn/run/run_dir.hpp"
 #include "wavelearn/run/scorer.hpp"
+#include "wavelearn/run/tabular_access.hpp"
 #include "wavelearn/run/tabular_policy.hpp"
 #include "wavelearn/tabular/matrix.hpp"
 #include "wavelearn/tabular/model.hpp"
@@ -87,6 +88,8 @@ class TabularScorer : public Scorer {
     return model_->predict(src.matrix_.subset(rows));
   }
 
+  const tabular::TabularModel& model() const { return *model_; }
+
  private:
   TabularPolicy policy_;
   std::unique_ptr<tabular::TabularModel> model_;
@@ -96,6 +99,13 @@ class TabularScorer : public Scorer {
 
 std::unique_ptr<Scorer> make_tabular_scorer(const fs::path& run_dir, const RunRecord& r, const ScorerOptions& o) {
   return std::make_unique<TabularScorer>(run_dir, r, o);
+}
+
+TabularAccess tabular_access(const Scorer& scorer, EventSource& source) {
+  const auto* s = dynamic_cast<const TabularScorer*>(&scorer);
+  auto* src = dynamic_cast<TableSource*>(&source);
+  if (!s || !src) throw core::InputError(scorer.description() + ": not a tabular model");
+  return {s->model(), src->matrix_};
 }
 
 }  // namespace wl::run

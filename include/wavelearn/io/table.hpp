@@ -8,10 +8,18 @@
 
 namespace wl::io {
 
+// A per-event array beside the columns (e.g. one attribution per waveform sample), written
+// as an (N, L) float32 dataset.
+struct Array2D {
+  std::size_t rows = 0, cols = 0;
+  std::vector<float> values;  // row-major rows x cols
+};
+
 struct Table {
   std::vector<std::string> names;            // column order
   std::vector<std::vector<double>> columns;  // columns[i].size() == n_rows()
   std::map<std::string, std::string> attributes;
+  std::map<std::string, Array2D> arrays;     // written by write_table_h5 only
 
   std::size_t n_rows() const { return columns.empty() ? 0 : columns.front().size(); }
   void add(const std::string& name, std::vector<double> values);

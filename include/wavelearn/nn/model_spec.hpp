@@ -28,9 +28,13 @@ struct ModelSpec {
   std::vector<int64_t> kernels = {9, 7, 5};
   std::vector<int64_t> strides = {1, 1, 1};
   std::vector<int64_t> paddings = {-1, -1, -1};
-  int64_t pool = 2;  // max-pool size (= stride) after each block; 1: no pooling
+  int64_t pool = 2;  // pool size (= stride) after each block; 1: no pooling
   bool batch_norm = true;
   int64_t fc_hidden = 32;
+  // Smooth choices (gelu, silu; avg pooling) make the output smooth in the input, so
+  // gradient attributions are less noisy and integrated gradients converge in fewer steps.
+  std::string activation = "relu";  // relu | gelu | silu
+  std::string pool_type = "max";    // max | avg
 
   // lstm / gru: the waveform is cut into steps of rnn_step_samples samples (a sequence of
   // L / step vectors), the recurrent outputs are averaged over time, then the task layer.
