@@ -126,8 +126,9 @@ void run(const Options& o) {
     out = (p.parent_path() / (p.stem().string() + ".calib.json")).string();
   }
   // Refuse before the work, not after it.
-  if (!out.empty()) wl::core::refuse_overwrite(out, o.force);
-  if (!o.labels.empty()) wl::core::refuse_overwrite(o.labels, o.force);
+  if (!out.empty()) wl::core::check_output_file(out, o.force, {o.features, o.apply});
+  if (!o.labels.empty()) wl::core::check_output_file(o.labels, o.force, {o.features, o.apply, out});
+  if (!o.labels.empty() && o.labels == out) throw InputError("--labels: " + out + " is also --out");
 
   std::vector<dsp::Features> rows;
   std::vector<int32_t> detector;
@@ -172,10 +173,10 @@ void setup(CLI::App& parent) {
   auto opts = std::make_shared<Options>();
   auto* cmd = parent.add_subcommand(
       "calibrate", "energy calibration, resolution and A/E, DCR, LQ cuts fitted per detector from a feature table");
-  cmd->add_option("features", opts->features, "feature table written by `wavelearn dsp` (HDF5)")->required();
-  cmd->add_option("-o,--out", opts->out, "calibration and cut parameters as JSON (default FEATURES.calib.json)");
-  cmd->add_option("--apply", opts->apply, "re-apply saved parameters (JSON from an earlier run) instead of fitting");
-  cmd->add_option("--labels", opts->labels, "write per-event energy_kev, psd_label_* and classifiers (HDF5)");
+  cmd->add_option("features", opts->features, "feature table written by `wavelearn dsp` (HDF5)")->required()->check(wl::app::path_given());
+  cmd->add_option("-o,--out", opts->out, "calibration and cut parameters as JSON (default FEATURES.calib.json)")->check(wl::app::path_given());
+  cmd->add_option("--apply", opts->apply, "re-apply saved parameters (JSON from an earlier run) instead of fitting")->check(wl::app::path_given());
+  cmd->add_option("--labels", opts->labels, "write per-event energy_kev, psd_label_* and classifiers (HDF5)")->check(wl::app::path_given());
   cmd->add_flag("--force", opts->force, "overwrite existing output files");
   cmd->add_flag("--json", opts->json, "print the full result as JSON instead of tables");
   cmd->add_flag("--quadratic", opts->quadratic, "quadratic ADC -> keV calibration (needs 4 fitted lines)");

@@ -14,11 +14,12 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand(
       "compare", "compare runs on their common held-out events (AUC, survival and truth at the A/E working point)");
   cmd->add_option("runs", o->runs, "run directories holding predictions.h5")->required();
-  cmd->add_option("--out", o->out_dir, "output directory (compare.json, compare.html, plots/)")->required();
+  cmd->add_option("--out", o->out_dir, "output directory (compare.json, compare.html, plots/)")->required()->check(wl::app::path_given());
   cmd->add_option("--label", o->label, "the label the runs predict")->capture_default_str();
-  cmd->add_option("--features", o->features_path, "feature table: adds the A/E parameter (avse_classifier or avse_raw)");
-  cmd->add_option("--truth", o->truth_path, "simulated file: truth_is_single_site by event id");
-  cmd->add_option("--bootstrap", o->bootstrap_replicas, "AUC bootstrap replicas")->capture_default_str();
+  cmd->add_option("--features", o->features_path, "feature table: adds the A/E parameter (avse_classifier or avse_raw)")->check(wl::app::path_given());
+  cmd->add_option("--truth", o->truth_path, "simulated file: truth_is_single_site by event id")->check(wl::app::path_given());
+  cmd->add_option("--bootstrap", o->bootstrap_replicas, "AUC bootstrap replicas")->capture_default_str()
+      ->check(wl::app::count_range(0, 100000));
   cmd->add_flag("--force", o->force, "replace existing outputs");
   cmd->callback([o] {
     o->threads = wl::app::global_options().threads;

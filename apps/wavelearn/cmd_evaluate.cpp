@@ -14,14 +14,15 @@ void setup(CLI::App& parent) {
   auto data = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto* cmd = parent.add_subcommand("evaluate", "evaluate a trained run on a data file and write its report");
-  cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required();
+  cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required()->check(wl::app::path_given());
   cmd->add_option("--data", *data,
                   "waveform file or feature table (default: the run's training file; there its held-out "
-                  "test events are used)");
-  cmd->add_option("-o,--out", *out, "report directory (default: the run directory)");
+                  "test events are used)")->check(wl::app::path_given());
+  cmd->add_option("-o,--out", *out, "report directory (default: the run directory)")->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_option("--max-train-events", o->max_train_events,
-                  "training events scored for the overtraining check (0: none)");
+                  "training events scored for the overtraining check (0: none)")
+      ->check(wl::app::count_range(0, 100000000));
   cmd->add_option("--bootstrap", o->bootstrap_replicas, "bootstrap replicas of the AUC interval")
       ->check(wl::app::count_range(0, 100000));
   cmd->add_flag("--all-events", o->all_events, "on the training file too, every selected event");

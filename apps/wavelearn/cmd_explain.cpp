@@ -24,9 +24,9 @@ void setup(CLI::App& parent) {
   auto run = std::make_shared<std::string>(), out = std::make_shared<std::string>();
   auto* cmd = parent.add_subcommand("explain", "why a trained model decides: attributions per waveform sample "
                                                "(networks) or feature importances (tabular models)");
-  cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required();
-  cmd->add_option("--data", o->data, "waveform file or feature table (default: the run's training file)");
-  cmd->add_option("-o,--out", *out, "output directory (attributions.h5, explain.json, explain.html)")->required();
+  cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required()->check(wl::app::path_given());
+  cmd->add_option("--data", o->data, "waveform file or feature table (default: the run's training file)")->check(wl::app::path_given());
+  cmd->add_option("-o,--out", *out, "output directory (attributions.h5, explain.json, explain.html)")->required()->check(wl::app::path_given());
   cmd->add_option("--methods", o->methods,
                   "networks: saliency, gradient_x_input, integrated_gradients, occlusion, attention_rollout; tabular: "
                   "permutation, tree_shap (default: all that apply)")

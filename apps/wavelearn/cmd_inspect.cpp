@@ -37,7 +37,7 @@ std::pair<std::size_t, std::size_t> parse_window(const std::string& s, std::size
     if ((a + b).find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("not digits");
     const std::size_t begin = a.empty() ? 0 : std::stoul(a);
     const std::size_t end = b.empty() ? n_samples : std::stoul(b);
-    if (end < begin) throw std::invalid_argument("end before begin");
+    if (end <= begin) throw std::invalid_argument("empty window");
     return {begin, end - begin};
   } catch (const std::exception&) {
     throw InputError("--window: '" + s + "' is not BEGIN:END in samples (e.g. 500:1500)");
@@ -168,6 +168,9 @@ void run(const InspectArgs& a) {
 
   const FileLayout layout = describe_layout(a.file);
   auto reader = open_reader(a.file, opt);
+  std::vector<NamedField> named{{a.energy, "--energy"}, {a.tp0, "--tp0"}};
+  for (const auto& l : a.labels) named.push_back({l, "--label"});
+  require_named_fields(*reader, named);
   const FileSummary summary = summarize(*reader);
 
   std::vector<std::size_t> selected;
@@ -204,7 +207,7 @@ void run(const InspectArgs& a) {
 void setup(CLI::App& parent) {
   auto args = std::make_shared<InspectArgs>();
   auto* cmd = parent.add_subcommand("inspect", "describe a waveform file (MJD, LH5 or any HDF5 with a mapping)");
-  cmd->add_option("file", args->file, "HDF5 / LH5 file")->required();
+  cmd->add_option("file", args->file, "HDF5 / LH5 file")->required()->check(wl::app::path_given());
   cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
   cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
   cmd->add_option("--waveform", args->waveform, "waveform dataset (default raw_waveform)");
@@ -214,8 +217,9 @@ void setup(CLI::App& parent) {
       ->delimiter(',');
   cmd->add_option("--tp0", args->tp0, "start-index dataset (default tp0)");
   cmd->add_option("--dt-ns", args->dt_ns, "sampling period in ns, overriding the file's own (MJD files record none: 10)")
-      ->check(wl::app::positive_finite());
-  cmd->add_option("--min-energy", args->min_energy_kev, "also count events with energy above this (keV)");
+      ->check(wl::app::sample_period_range());
+  cmd->add_option("--min-energy", args->min_energy_kev, "also count events with energy above this (keV)")
+      ->check(wl::app::finite_number());
   cmd->add_option("--window", args->window, "also summarise samples BEGIN:END of the (selected) events");
   cmd->add_flag("--json", args->json, "machine-readable output");
   cmd->callback([args] { run(*args); });

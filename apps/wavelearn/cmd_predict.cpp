@@ -14,11 +14,11 @@ void setup(CLI::App& parent) {
   auto out = std::make_shared<std::string>();
   auto pre = std::make_shared<std::string>();
   auto* cmd = parent.add_subcommand("predict", "apply a trained model to a waveform file or feature table");
-  cmd->add_option("-m,--model", *model, "run directory, or a TorchScript model.pt")->required();
-  cmd->add_option("--preprocess", *pre, "preprocess.json for a TorchScript file without its own");
+  cmd->add_option("-m,--model", *model, "run directory, or a TorchScript model.pt")->required()->check(wl::app::path_given());
+  cmd->add_option("--preprocess", *pre, "preprocess.json for a TorchScript file without its own")->check(wl::app::path_given());
   cmd->add_option("--data", o->data, "waveform file (neural runs) or feature table (bdt/svm/logistic runs)")
-      ->required();
-  cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns)")->required();
+      ->required()->check(wl::app::path_given());
+  cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns)")->required()->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_flag("--all-events", o->all_events, "ignore the training energy threshold");
   cmd->add_flag("--force", o->force, "overwrite the output");

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -64,8 +65,9 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand(
       "simulate", "simulate 228Th calibration waveforms (MJD release format + truth_* fields)");
   cmd->add_option("--events", args->events, "number of events")->required()->check(wl::app::count_range(1, 2147483647));
-  cmd->add_option("--out", args->sim.out_path, "output HDF5 file")->required();
-  cmd->add_option("--seed", args->seed, "random seed (same seed: same file, any thread count)");
+  cmd->add_option("--out", args->sim.out_path, "output HDF5 file")->required()->check(wl::app::path_given());
+  cmd->add_option("--seed", args->seed, "random seed (same seed: same file, any thread count)")
+      ->check(wl::app::count_range(0, std::numeric_limits<long long>::max()));
   cmd->add_option("--detectors", args->detectors, "number of detectors (default 10)")->check(CLI::Range(1, 1000));
   cmd->add_option("--samples", args->samples, "samples per waveform (default 3800; 10 ns each)")
       ->check(wl::app::count_range(16, wl::app::kMaxSamplesPerWaveform));

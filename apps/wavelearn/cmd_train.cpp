@@ -52,10 +52,10 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand(
       "train", "train a model (neural network on waveforms, or BDT/SVM/logistic on DSP features); writes a run "
                "directory and evaluates it on its held-out test events");
-  cmd->add_option("-c,--config", args->config, "TOML config or preset (configs/*.toml)");
+  cmd->add_option("-c,--config", args->config, "TOML config or preset (configs/*.toml)")->check(wl::app::path_given());
   cmd->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
-  cmd->add_option("--data", args->data, "waveform file (sets data.file), or a feature table for bdt/svm/logistic");
-  cmd->add_option("-o,--out", args->out, "run directory")->required();
+  cmd->add_option("--data", args->data, "waveform file (sets data.file), or a feature table for bdt/svm/logistic")->check(wl::app::path_given());
+  cmd->add_option("-o,--out", args->out, "run directory")->required()->check(wl::app::path_given());
   cmd->add_flag("--force", args->force, "replace the files of an existing run directory");
   cmd->add_flag("--resume", args->resume,
                 "continue from RUN_DIR/checkpoint.pt with the run's own configuration and data (more "

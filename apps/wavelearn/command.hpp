@@ -21,6 +21,9 @@ CLI::Validator batch_size_range();      // 1 .. kMaxBatchEvents
 CLI::Validator threads_range();         // 0 .. 4 x the cores of this machine
 CLI::Validator count_range(long long lo, long long hi);  // readable "lo to hi"
 CLI::Validator positive_finite();       // a number > 0 (not NaN, not Inf)
+CLI::Validator finite_number();         // any number but NaN and Inf
+CLI::Validator sample_period_range();   // 0.1 ns (10 GS/s) .. 1 ms: a period, not a typo
+CLI::Validator path_given();            // a non-empty path
 
 // Returns a dummy value so registration can run in a static initialiser.
 int register_command(const char* name, CommandSetup setup);

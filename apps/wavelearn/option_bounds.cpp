@@ -35,6 +35,40 @@ CLI::Validator positive_finite() {
       "NUMBER > 0");
 }
 
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double v = std::stod(text, &used);
+          if (used == text.size() && std::isfinite(v)) return "";
+        } catch (const std::exception&) {
+        }
+        return "'" + text + "' is not a finite number";
+      },
+      "NUMBER");
+}
+
+// Below 0.1 ns every window of the DSP chain spans billions of samples.
+CLI::Validator sample_period_range() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double v = std::stod(text, &used);
+          if (used == text.size() && v >= 0.1 && v <= 1e6) return "";
+        } catch (const std::exception&) {
+        }
+        return "'" + text + "' is not a sampling period from 0.1 to 1000000 ns";
+      },
+      "NS in [0.1 - 1e6]");
+}
+
+CLI::Validator path_given() {
+  return CLI::Validator([](std::string& text) -> std::string { return text.empty() ? "an empty path names no file" : ""; },
+                        "PATH");
+}
+
 CLI::Validator batch_size_range() { return count_range(1, kMaxBatchEvents); }
 
 // More threads than a few per core only slows the work down (--threads 100000 took 55 s for

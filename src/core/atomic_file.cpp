@@ -60,6 +60,18 @@ void remove_stale_temps(const fs::path& target) {
   }
 }
 
+void check_output_file(const fs::path& output, const bool force, const std::vector<fs::path>& inputs) {
+  std::error_code ec;
+  for (const auto& in : inputs)
+    if (!in.empty() && fs::exists(output) && fs::exists(in) && fs::equivalent(output, in, ec))
+      throw InputError(output.string() + ": is also an input (" + in.string() +
+                       "); write the output elsewhere, --force would destroy the input");
+  if (fs::is_directory(output)) throw InputError(output.string() + ": is a directory, not an output file");
+  const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir)) throw InputError(output.string() + ": directory " + dir.string() + " does not exist");
+  refuse_overwrite(output, force);
+}
+
 fs::path temp_path_for(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
   remove_stale_temps(target);

@@ -73,6 +73,11 @@ DatasetConfig dataset_config_from(const core::Config& config) {
   f.detector = config.get<std::string>("data.fields.detector", f.detector);
   f.run = config.get<std::string>("data.fields.run", f.run);
   f.labels = config.get<std::vector<std::string>>("data.fields.labels", f.labels);
+  for (const char* key : {"energy", "tp0", "id", "detector", "run"})
+    if (config.has(std::string("data.fields.") + key))
+      c.named_fields.push_back({config.get<std::string>(std::string("data.fields.") + key), std::string("data.fields.") + key});
+  if (config.has("data.fields.labels"))
+    for (const auto& l : f.labels) c.named_fields.push_back({l, "data.fields.labels"});
   if (config.has("data.sample_period_ns")) {
     f.sample_period_ns = config.get<double>("data.sample_period_ns");
     f.sample_period_given = true;
@@ -134,6 +139,7 @@ std::vector<float> class_codes(const std::vector<std::vector<double>>& labels, M
 
 Dataset::Dataset(const DatasetConfig& config) : config_(config) {
   reader_ = io::open_reader(config_.path, config_.open);
+  io::require_named_fields(*reader_, config_.named_fields);
   file_events_ = selected_events(*reader_, config_);
   read_event_scalars();
   std::vector<std::vector<float>> columns = read_target_columns();
@@ -150,7 +156,7 @@ void Dataset::read_event_scalars() {
   event_ids_.resize(n);
   if (!fields.id.empty() && reader_->has_field(fields.id)) {
     const auto ids = pick(*reader_, fields.id, file_events_);
-    for (std::size_t r = 0; r < n; ++r) event_ids_[r] = static_cast<std::int64_t>(ids[r]);
+    for (std::size_t r = 0; r < n; ++r) event_ids_[r] = io::event_id_number(ids[r], config_.path, fields.id, file_events_[r]);
   } else {
     for (std::size_t r = 0; r < n; ++r) event_ids_[r] = static_cast<std::int64_t>(file_events_[r]);
   }

@@ -2,6 +2,8 @@
 // only), so it lives in one place.
 #include "wavelearn/data/pipeline.hpp"
 
+#include <set>
+
 #include <algorithm>
 
 #include "wavelearn/core/config.hpp"
@@ -71,8 +73,12 @@ TrainingData prepare_training_data(const TrainingPlan& plan) {
   split.stratify_target = stratify_index(dataset, plan.stratify_by);
   out.split = make_split(dataset, split, out.seed);
   if (out.split.train.empty()) {
-    throw InputError(dcfg.path + ": the training split is empty (" +
-                     std::to_string(dataset.size()) + " selected events)");
+    // A keyed split hashes the event id: a file whose ids repeat puts them all on one side.
+    std::set<std::int64_t> ids;
+    for (std::size_t r = 0; r < dataset.size(); ++r) ids.insert(dataset.event_id(r));
+    throw InputError(dcfg.path + ": the training split is empty (" + std::to_string(dataset.size()) +
+                     " selected events, " + std::to_string(ids.size()) + " distinct ids in '" +
+                     dcfg.open.fields.id + "'; the split is by id)");
   }
 
   out.preprocessor = std::make_shared<Preprocessor>(pcfg, dataset.sample_period_ns(),

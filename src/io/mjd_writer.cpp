@@ -65,11 +65,8 @@ MjdWriter::MjdWriter(const std::string& path, std::size_t n_events, std::size_t 
   m.n_events = n_events;
   m.n_samples = n_samples;
   m.options = options;
-  wl::core::refuse_overwrite(path, options.force);
+  wl::core::check_output_file(path, options.force);
   const fs::path target(path);
-  if (target.has_parent_path() && !fs::is_directory(target.parent_path())) {
-    throw InputError(path + ": directory " + target.parent_path().string() + " does not exist");
-  }
   m.tmp = wl::core::temp_path_for(target);
   m.file = h5::Handle(H5Fcreate(m.tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT));
   if (!m.file) throw InputError(path + ": cannot create the output (directory not writable?)");

@@ -73,6 +73,12 @@ std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenO
   return detail::open_flat(path, std::move(file), options, format);
 }
 
+void require_named_fields(const WaveformReader& reader, const std::vector<NamedField>& fields) {
+  for (const auto& f : fields)
+    if (!f.name.empty() && !reader.has_field(f.name))
+      throw InputError(reader.path() + ": no per-event dataset '" + f.name + "' (named by " + f.given_by + ")");
+}
+
 std::vector<std::size_t> select_by_energy(WaveformReader& reader, double threshold_kev) {
   const std::string& name = reader.fields().energy;
   if (name.empty() || !reader.has_field(name)) {
@@ -87,10 +93,10 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
     const std::size_t count = std::min(block, n - first);
     const std::vector<double> energy = reader.read_scalar(name, first, count);
     for (std::size_t i = 0; i < count; ++i) {
-      // NaN compares false and would drop the event without a word.
-      if (std::isnan(energy[i]))
-        throw InputError(reader.path() + ": dataset '" + name + "' event " + std::to_string(first + i) +
-                         " is NaN, so the energy selection cannot place it");
+      // NaN compares false and would drop the event without a word; Inf is no energy either.
+      if (!std::isfinite(energy[i]))
+        throw InputError(reader.path() + ": dataset '" + name + "' event " + std::to_string(first + i) + " is " +
+                         (std::isnan(energy[i]) ? "NaN" : "Inf") + ", so the energy selection cannot place it");
       if (energy[i] > threshold_kev) selected.push_back(first + i);
       if (energy[i] > max_seen) max_seen = energy[i];
     }
@@ -108,10 +114,22 @@ std::vector<std::size_t> select_by_energy(WaveformReader& reader, double thresho
 
 std::int64_t detector_number(double value, const std::string& path, const std::string& field,
                              std::size_t event) {
-  if (!std::isfinite(value)) {
+  // Detectors are small whole numbers; anything else would wrap or merge detectors silently.
+  if (!std::isfinite(value) || value != std::floor(value) || std::fabs(value) > 2147483647.0) {
     throw InputError(path + ": dataset '" + field + "' event " + std::to_string(event) + " is not a detector number");
   }
   return std::llround(value);
+}
+
+std::int64_t event_id_number(double value, const std::string& path, const std::string& field, std::size_t event) {
+  // Ids match events across files and parts of a split: a NaN or fractional id cannot.
+  if (!std::isfinite(value) || value != std::floor(value) || std::fabs(value) > 9007199254740992.0) {
+    std::ostringstream v;
+    v << value;
+    throw InputError(path + ": dataset '" + field + "' event " + std::to_string(event) + " is " + v.str() +
+                     ", not a whole-number event id");
+  }
+  return static_cast<std::int64_t>(value);
 }
 
 const float* WaveformReader::view_rows(std::size_t, std::size_t, std::size_t* viewed) {

@@ -92,6 +92,12 @@ Head::Head(HeadSpec spec) : spec_(std::move(spec)) {
     if (spec_.task_weights.empty()) spec_.task_weights.assign(n_t, 1.0);
     if (spec_.task_weights.size() != n_t)
       bad("task_weights", "needs one weight per target (" + std::to_string(n_t) + ")");
+    double sum = 0.0;
+    for (const double w : spec_.task_weights) {
+      if (!(w >= 0.0)) bad("task_weights", "must be >= 0");
+      sum += w;
+    }
+    if (!(sum > 0.0)) bad("task_weights", "must not all be 0 (nothing would be learned)");
   }
   if (spec_.is_regression.size() != n_t) spec_.is_regression.assign(n_t, k == "regression");
 }

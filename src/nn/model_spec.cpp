@@ -72,7 +72,8 @@ void validate(const ModelSpec& s, int64_t input_samples) {
   } else if (s.type == "lstm" || s.type == "gru") {
     require(s.rnn_step_samples > 0 && s.rnn_step_samples <= input_samples, "rnn_step_samples",
             "must be in [1, window length " + std::to_string(input_samples) + "]");
-    require(s.rnn_hidden > 0 && s.rnn_layers > 0, "rnn_hidden", "sizes must be positive");
+    require(s.rnn_hidden > 0, "rnn_hidden", "must be positive");
+    require(s.rnn_layers > 0, "rnn_layers", "must be positive");
   } else if (s.type == "transformer") {
     require(s.patch_samples > 0 && s.patch_samples <= input_samples, "patch_samples",
             "must be in [1, window length " + std::to_string(input_samples) + "]");

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "event_columns.hpp"
+#include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/eval/json.hpp"
@@ -99,7 +100,10 @@ CompareResult compare_runs(const CompareOptions& o) {
   // The runs are read before the output is claimed, so a missing run leaves no directory.
   std::vector<RunScores> runs;
   for (const auto& r : o.runs) runs.push_back(read_run(r, o.label));
-  const auto out = RunDir::claim_for_output(o.out_dir, "compare.html", o.force);
+  if (std::filesystem::exists(std::filesystem::path(o.out_dir) / "run.json"))
+    throw InputError(o.out_dir + ": is a run directory; write the comparison elsewhere (its plots would "
+                     "replace the run's)");
+  core::refuse_overwrite(std::filesystem::path(o.out_dir) / "compare.html", o.force);
   for (std::size_t a = 0; a < runs.size(); ++a)
     for (std::size_t b = 0; b < a; ++b)
       if (runs[a].name == runs[b].name) runs[a].name += " (" + std::to_string(a + 1) + ")";
@@ -148,7 +152,12 @@ CompareResult compare_runs(const CompareOptions& o) {
     if (res.ae_cut) e.warnings = eval::worse_than_reference(e.psd, *res.ae_cut, "the A/E cut");
     res.entries.push_back(std::move(e));
   };
-  for (const auto& r : runs) add(r.name, r.events, column_at(r, r.score_column, ids));
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    auto s = column_at(runs[r], runs[r].score_column, ids);
+    if (std::any_of(s.begin(), s.end(), [](double v) { return !std::isfinite(v); }))
+      throw InputError(o.runs[r] + "/predictions.h5: column '" + runs[r].score_column + "' holds NaN or Inf scores");
+    add(runs[r].name, runs[r].events, std::move(s));
+  }
   if (!o.features_path.empty()) {
     const auto col = avse_column(o.features_path);
     auto s = by_id(o.features_path, col, ids);
@@ -156,7 +165,8 @@ CompareResult compare_runs(const CompareOptions& o) {
     for (auto& v : s) if (!std::isfinite(v)) v = -std::numeric_limits<double>::max();
     add("A/E parameter (" + col + ")", "all", std::move(s));
   }
-  write_compare_outputs(out, o, base, res, scores);
+  // Claimed only now: any refusal above leaves no directory behind.
+  write_compare_outputs(RunDir::claim_for_output(o.out_dir, "compare.html", o.force), o, base, res, scores);
   return res;
 }
 

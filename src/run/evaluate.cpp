@@ -6,7 +6,9 @@
 
 #include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/fingerprint.hpp"
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/core/split.hpp"
 #include "wavelearn/eval/json.hpp"
 #include "wavelearn/report/history.hpp"
 #include "wavelearn/report/html.hpp"
@@ -15,7 +17,9 @@
 #include "wavelearn/run/scorer.hpp"
 #include "wavelearn/run/select.hpp"
 #include "wavelearn/run/tabular_policy.hpp"
+#include "wavelearn/run/uncertainty.hpp"
 #include "wavelearn/run/warnings.hpp"
+#include "wavelearn/train/resume_guard.hpp"
 
 namespace wl::run {
 
@@ -73,6 +77,35 @@ std::vector<std::string> tabular_features(const RunRecord& r, const RunDir& run)
   return read_tabular_policy(run).matrix.features;
 }
 
+// The run's validation events, where temperature and conformal quantiles are fitted: only
+// when the test events of its own training file are evaluated.
+std::vector<std::size_t> validation_rows(const EventTable& t, const RunRecord& r, const Selection& sel) {
+  std::vector<std::size_t> rows;
+  if (sel.events != "test" || !r.split.keyed) return rows;
+  const auto parts = parts_of(t, r.split);
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (parts[i] == core::kValidationPart) rows.push_back(i);
+  return rows;
+}
+
+PageInputs page_inputs(const Scorer& scorer, const RunDir& run, const EvaluationResults& res, const Selection& sel,
+                       const std::vector<std::string>& warnings, const nlohmann::json& training,
+                       const std::string& data_file) {
+  PageInputs in;
+  in.record = &scorer.record();
+  in.results = &res;
+  in.run_dir = run.path().string();
+  in.description = scorer.description();
+  in.data_file = data_file;
+  in.warnings = warnings;
+  in.notes = sel.notes;
+  in.training = training;
+  add_history(run, in);
+  // A BDT's explanations stay in its run directory; the page links there from any --out.
+  in.has_shap = run.has("shap.html");
+  return in;
+}
+
 void add_key_numbers(const EvaluationResults& r, EvaluateSummary& s) {
   if (!r.binary.empty()) {
     const auto& p = r.binary.front().psd;
@@ -121,6 +154,15 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
   const bool on_training_file = data_file == rec.training_file || same_file(data_file, rec.training_file);
+  // The held-out events are rebuilt from ids: on a file rewritten since training, some of
+  // them may have been trained on.
+  if (on_training_file) {
+    const auto recorded = train::recorded_fingerprint(run_dir);
+    if (!recorded.empty() && recorded != core::file_fingerprint(data_file))
+      throw core::InputError(data_file + ": changed since " + run_dir.string() + " trained on it (" +
+                             core::file_fingerprint(data_file) + ", trained on " + recorded +
+                             "); its held-out test events cannot be trusted");
+  }
   auto src = scorer->open(data_file, {});
   require_targets(*scorer, src->events(), data_file);
   // Claimed only now: a missing model or data file leaves no empty directory behind.
@@ -139,24 +181,17 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s: %s\n", run_dir.string().c_str(), w.c_str());
 
   write_predictions(out, src->events(), scorer->columns(), evaluated, sel.events);
-  PageInputs in;
-  in.record = &rec;
-  in.results = &res;
-  in.run_dir = run_dir.string();
-  in.description = scorer->description();
-  in.data_file = data_file;
-  in.warnings = warnings;
-  in.notes = sel.notes;
-  in.training = training;
-  add_history(run, in);
+  const auto unc = uncertainty_of(scorer->columns(), src->events(),
+                                  score_rows(*scorer, *src, validation_rows(src->events(), rec, sel)), evaluated);
+  auto in = page_inputs(*scorer, run, res, sel, warnings, training, data_file);
+  in.uncertainty = &unc;
   in.waveforms = example_waveforms(*src, res, sel, o.waveforms_per_class);
-  // A BDT's explanations stay in its run directory; the page links there from any --out.
-  in.has_shap = run.has("shap.html");
   in.shap_prefix = into_run ? "" : fs::relative(run.path(), out.path()).generic_string() + "/";
   write_page(out, in);
   write_card(out, in);
   EvaluateSummary s;
   s.metrics = merged_metrics(run_metrics, into_run, res, warnings, data_file);
+  for (const auto& [key, value] : unc.json.items()) s.metrics[key] = value;
   out.write_json("metrics.json", s.metrics);
   s.report_dir = out.path();
   s.model_type = rec.model_type;

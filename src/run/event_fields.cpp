@@ -20,13 +20,18 @@ std::vector<double> gather(const std::vector<double>& all, const std::vector<int
   return v;
 }
 
+// The event id (is_id: checked to be a whole number, the row when the file has none), or
+// another integer field (0 when absent).
 std::vector<int64_t> gather_int(io::WaveformReader& r, const std::string& name, const std::vector<int64_t>& rows,
-                                bool row_as_default) {
+                                bool is_id) {
   std::vector<int64_t> v(rows.size(), 0);
   if (!name.empty() && r.has_field(name)) {
     const auto all = r.read_scalar(name);
-    for (std::size_t i = 0; i < rows.size(); ++i) v[i] = std::llround(all[static_cast<std::size_t>(rows[i])]);
-  } else if (row_as_default) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto e = static_cast<std::size_t>(rows[i]);
+      v[i] = is_id ? io::event_id_number(all[e], r.path(), name, e) : std::llround(all[e]);
+    }
+  } else if (is_id) {
     v = rows;
   }
   return v;

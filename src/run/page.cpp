@@ -77,6 +77,7 @@ std::vector<std::string> write_page(const RunDir& out, const PageInputs& in) {
   for (auto& s : binary_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : regression_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : multiclass_sections(in, out)) html.sections.push_back(std::move(s));
+  for (auto& s : uncertainty_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : training_sections(in, out)) html.sections.push_back(std::move(s));
   for (auto& s : explanation_sections(in, out)) html.sections.push_back(std::move(s));
   report::write_html(html, out.file("report.html"));

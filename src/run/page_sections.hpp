@@ -14,6 +14,7 @@ std::vector<report::Section> regression_sections(const PageInputs& in, const Run
 std::vector<report::Section> multiclass_sections(const PageInputs& in, const RunDir& out);
 std::vector<report::Section> training_sections(const PageInputs& in, const RunDir& out);
 std::vector<report::Section> explanation_sections(const PageInputs& in, const RunDir& out);
+std::vector<report::Section> uncertainty_sections(const PageInputs& in, const RunDir& out);
 
 // Survival of a cut in 100 keV bins from lo_kev to 2700 keV, with Clopper-Pearson bounds.
 report::SurvivalCurve survival_curve(const std::string& name, const std::vector<uint8_t>& pass,

@@ -10,7 +10,8 @@
 namespace wl::run {
 
 PredictSummary run_prediction(const PredictOptions& o) {
-  core::refuse_overwrite(o.out, o.force);
+  const auto model_file = std::filesystem::is_directory(o.model) ? o.model / "model.pt" : o.model;
+  core::check_output_file(o.out, o.force, {o.data, model_file, o.preprocess});
   const auto scorer = load_scorer(o.model, {o.batch_size, o.threads, o.preprocess});
   OpenOptions oo;
   oo.all_events = o.all_events;

@@ -151,6 +151,14 @@ torch::Tensor NeuralScorer::forward(const torch::Tensor& x) const {
     if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
     throw core::InputError(model_pt_.string() + ": the model rejects input of " + std::to_string(x.size(1)) +
                            " samples (" + what + ")");
+  } catch (const std::runtime_error& e) {
+    // The TorchScript interpreter reports a shape mismatch as a multi-line traceback; its
+    // last line says what failed.
+    std::string what = e.what();
+    while (!what.empty() && what.back() == '\n') what.pop_back();
+    if (const auto nl = what.rfind('\n'); nl != std::string::npos) what = what.substr(nl + 1);
+    throw core::InputError(model_pt_.string() + ": the model rejects input of " + std::to_string(x.size(1)) +
+                           " samples (" + what + "; is the preprocessing the model's own?)");
   }
 }
 

@@ -41,6 +41,8 @@ TrainResult train_run(core::Config config, const TrainOptions& o) {
                            config.get<std::string>("model.type") + "\" trains in one pass");
   // Read before training, so an unknown key still fails before any work.
   const int replicas = config.get<int>("eval.bootstrap_replicas", 200);
+  if (replicas < 0 || replicas > 100000)
+    throw core::InputError("config key 'eval.bootstrap_replicas' must be from 0 to 100000");
   TrainResult r;
   {
     auto dir = std::make_unique<RunDir>(RunDir::claim_for_training(o.out, o.force, o.resume));

@@ -25,7 +25,13 @@ namespace {
 constexpr const char* kFeatureAttr = "wavelearn_features";
 
 void check(int rc, const char* what) {
-  if (rc != 0) throw std::runtime_error(std::string("xgboost ") + what + ": " + XGBGetLastError());
+  if (rc == 0) return;
+  std::string msg = XGBGetLastError();
+  if (const auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+  // XGBoost checks its parameters at the first update: a refusal there is the config's.
+  if (std::string(what) == "update")
+    throw core::InputError("model: XGBoost refuses the configuration: " + msg);
+  throw std::runtime_error(std::string("xgboost ") + what + ": " + msg);
 }
 
 // Owns a DMatrix built from a feature matrix (NaN = missing).

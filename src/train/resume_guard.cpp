@@ -91,6 +91,11 @@ void check_resume(const fs::path& run, const core::Config& config, const std::st
   write_resume_file(run, record);
 }
 
+std::string recorded_fingerprint(const fs::path& run) {
+  const auto record = read_resume_file(run);
+  return record.contains("data_fingerprint") ? record["data_fingerprint"].get<std::string>() : "";
+}
+
 nlohmann::json recorded_changes(const fs::path& run) {
   const auto record = read_resume_file(run);
   return record.contains("changes") ? record["changes"] : nlohmann::json::array();

@@ -44,12 +44,10 @@ double fit_epochs(Trainer& trainer, const data::TrainingData& data, const nn::He
     t.save_checkpoint(ckpt);
     core::write_text_atomically(o.out / "history.csv", history_csv(t.state(), head.metric_name()));
   };
-  try {
-    trainer.fit(train_src, data.split.validation.empty() ? nullptr : &val_src, on_epoch);
-  } catch (const core::Interrupted&) {
-    if (!fs::exists(ckpt)) trainer.save_checkpoint(ckpt);
-    throw;
-  }
+  // An interrupt leaves the checkpoint of the last completed epoch: the weights of a
+  // half-done epoch are never saved, so a resume repeats the uninterrupted run exactly (before
+  // the first checkpoint it starts again from epoch 0).
+  trainer.fit(train_src, data.split.validation.empty() ? nullptr : &val_src, on_epoch);
   if (trainer.state().epochs_done == first_epoch && !fs::exists(o.out / "history.csv")) on_epoch(trainer);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -121,6 +119,9 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   // A run killed before its first checkpoint resumes from epoch 0: nothing was trained yet,
   // and the seeds make that the uninterrupted run.
   const bool has_checkpoint = fs::exists(o.out / "checkpoint.pt");
+  if (o.resume && !has_checkpoint && fs::exists(o.out / "history.csv"))
+    throw core::InputError((o.out / "checkpoint.pt").string() + ": missing, but history.csv records finished "
+                           "epochs; the run cannot continue (start again with --force)");
   if (o.resume && has_checkpoint) trainer.load_checkpoint(o.out / "checkpoint.pt");
   if (o.resume) check_resume(o.out, config, ds.config().path, o.resume_with_changes, trainer.state().epochs_done);
   if (!o.resume || !fs::exists(o.out / "resume.json")) record_start(o.out, ds.config().path);

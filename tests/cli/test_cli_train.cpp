@@ -167,4 +167,7 @@ TEST_F(TrainCli, ResumeContinuesTheSameRunOrRecordsTheChange) {
   std::ofstream(data, std::ios::app) << "appended";
   expect_one_line_error(run_cli("-q --threads 2 train --out " + a + " --resume --set train.epochs=4"),
                         "data file content");
+  // Its held-out events, rebuilt from ids, are no longer known to be held out.
+  expect_one_line_error(run_cli("-q evaluate --model " + a + " --out " + (dir_ / "eval_changed").string()),
+                        "changed since");
 }

@@ -146,6 +146,16 @@ void mutate(const std::string& kind, hid_t f) {
     auto e = read_column(f, "energy_label");
     for (const auto event : highest_energy_events(f)) e[event] = nan;
     replace_column(f, "energy_label", e);
+  } else if (kind == "energy-inf") {
+    auto e = read_column(f, "energy_label");
+    for (const auto event : highest_energy_events(f)) e[event] = INFINITY;
+    replace_column(f, "energy_label", e);
+  } else if (kind == "id-nan" || kind == "id-half" || kind == "detector-huge") {
+    const char* name = kind == "detector-huge" ? "detector" : "id";
+    auto v = read_column(f, name);
+    const auto events = highest_energy_events(f);
+    v[events[0]] = kind == "id-nan" ? nan : kind == "id-half" ? v[events[0]] + 0.5 : 1e12;
+    replace_column(f, name, v);
   } else if (kind == "dt-zero") { const double v = 0; root_attribute(f, H5T_NATIVE_DOUBLE, &v); }
   else if (kind == "dt-negative") { const double v = -5; root_attribute(f, H5T_NATIVE_DOUBLE, &v); }
   else if (kind == "dt-text") {
@@ -162,7 +172,7 @@ void mutate(const std::string& kind, hid_t f) {
 
 const std::vector<std::string>& mutation_kinds() {
   static const std::vector<std::string> kinds = {
-      "nan-waveform", "inf-waveform", "label-7",     "label-half",  "label-nan",       "energy-nan", "dt-zero",
+      "nan-waveform", "inf-waveform", "label-7",     "label-half",  "label-nan",       "energy-nan", "energy-inf", "id-nan", "id-half", "detector-huge", "dt-zero",
       "dt-negative",  "dt-text",      "truncated",   "waveform-3d", "waveform-string", "zero-events", "all-zero"};
   return kinds;
 }

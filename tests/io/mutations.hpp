@@ -10,7 +10,9 @@ namespace wl::test {
 //   nan-waveform, inf-waveform   the five highest-energy events' samples are NaN / +Inf
 //   label-7, label-half, label-nan   psd_label_low_avse of those events is 7 / 0.5 / NaN
 //   dt-zero, dt-negative, dt-text    the file's sample_period_ns attribute is 0 / -5 / "ten"
-//   energy-nan                   energy_label of those events is NaN
+//   energy-nan, energy-inf       energy_label of those events is NaN / +Inf
+//   id-nan, id-half              the id of the highest-energy event is NaN / not a whole number
+//   detector-huge                its detector number is 1e12
 //   truncated                    the file cut to half its size
 //   waveform-3d                  raw_waveform replaced by an (N, 2, 2) array
 //   waveform-string              raw_waveform replaced by strings

@@ -4,11 +4,18 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace wl::core {
 
 // Throws InputError when `target` exists and `force` is false.
 void refuse_overwrite(const std::filesystem::path& target, bool force);
+
+// What every output file gets checked for before any work: not an existing file unless
+// force; never one of the inputs, even with force (that would destroy the input); not a
+// directory; in a directory that exists. InputError naming the output.
+void check_output_file(const std::filesystem::path& output, bool force,
+                       const std::vector<std::filesystem::path>& inputs = {});
 
 // Removes `target`'s temporaries left by dead processes of this host.
 void remove_stale_temps(const std::filesystem::path& target);

@@ -37,6 +37,8 @@ struct DatasetConfig {
   std::vector<std::string> targets = {"psd_label_low_avse"};
   Multiclass multiclass = Multiclass::None;  // appends "psd_class" as the last target
   std::size_t max_events = 0;  // 0: all selected; else the first max_events selected
+  // Fields the config named explicitly (data.fields.*): they must exist in the file.
+  std::vector<io::NamedField> named_fields;
 };
 
 // Reads [data]: file, format, lh5_channel, chunk_events, fields.{waveform, energy, tp0, id,

@@ -39,6 +39,15 @@ struct OpenOptions {
   std::size_t chunk_events = 4096;   // events per hyperslab read
 };
 
+// A dataset the user named (an option or config key) and where the name came from.
+struct NamedField {
+  std::string name, given_by;  // e.g. {"nope", "--label"}
+};
+class WaveformReader;
+// A field the user named explicitly must exist: a silently dropped column is a wrong result.
+// InputError naming the file, the dataset and the option.
+void require_named_fields(const WaveformReader& reader, const std::vector<NamedField>& fields);
+
 inline constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
 
 class WaveformReader {
@@ -96,6 +105,8 @@ void read_events(WaveformReader& reader, const std::vector<std::size_t>& events,
 
 // A detector field's value as a detector number (rounded); InputError naming the file, the
 // dataset and the event when it is not finite.
+// An event id read as double: a whole number below 2^53, else InputError naming the event.
+std::int64_t event_id_number(double value, const std::string& path, const std::string& field, std::size_t event);
 std::int64_t detector_number(double value, const std::string& path, const std::string& field,
                              std::size_t event);
 

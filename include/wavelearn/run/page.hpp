@@ -12,6 +12,7 @@
 #include "wavelearn/run/metrics.hpp"
 #include "wavelearn/run/record.hpp"
 #include "wavelearn/run/run_dir.hpp"
+#include "wavelearn/run/uncertainty.hpp"
 
 namespace wl::run {
 
@@ -26,6 +27,7 @@ struct PageInputs {
   std::vector<report::HistoryRow> history;
   std::string history_metric;  // e.g. "auc", "rmse"; empty for boosting losses only
   std::vector<report::WaveformExample> waveforms;
+  const Uncertainty* uncertainty = nullptr;  // calibration and conformal (none without validation events)
   bool has_shap = false;    // the run has shap.html
   std::string shap_prefix;  // path from the page to the run directory ("" when the same)
 };

@@ -34,6 +34,9 @@ void record_start(const std::filesystem::path& run, const std::string& data_file
 void check_resume(const std::filesystem::path& run, const core::Config& config, const std::string& data_file,
                   bool allow_changes, std::int64_t epochs_done);
 
+// The data fingerprint recorded when the run started ("" when the run has none).
+std::string recorded_fingerprint(const std::filesystem::path& run);
+
 // resume.json's "changes" (an empty array when none, or when the run has no resume.json).
 nlohmann::json recorded_changes(const std::filesystem::path& run);
 

@@ -1,0 +1,35 @@
+#pragma once
+// Step 3b of an evaluation: how far a score can be trusted as a probability or an
+// interval. Fitted on the run's validation events, measured on the evaluated (test) events:
+// temperature scaling with the expected calibration error before and after, and
+// split-conformal prediction sets (classifiers) or intervals (regression) with their
+// coverage and its Clopper-Pearson interval. Pure: no files, no libtorch.
+#include <cstddef>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "wavelearn/eval/calibration.hpp"
+#include "wavelearn/run/metrics.hpp"
+#include "wavelearn/run/scorer.hpp"
+
+namespace wl::run {
+
+inline constexpr double kConformalAlpha = 0.1;  // 90 % sets and intervals
+
+struct BinaryCalibration {
+  std::string label;
+  double temperature = 1.0, ece_before = 0.0, ece_after = 0.0;
+  std::vector<eval::ReliabilityBin> before, after;  // on the evaluated events
+};
+
+struct Uncertainty {
+  std::vector<BinaryCalibration> binary;
+  nlohmann::json json = nlohmann::json::object();  // {"calibration": ..., "conformal": ...} of the first target
+};
+
+// Empty when there are no validation events (or no target to fit on).
+Uncertainty uncertainty_of(const std::vector<ScoreColumn>& columns, const EventTable& events,
+                           const ScoredRows& validation, const ScoredRows& evaluated, double alpha = kConformalAlpha);
+
+}  // namespace wl::run
