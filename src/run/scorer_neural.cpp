@@ -57,7 +57,12 @@ class NeuralScorer : public Scorer {
     use_score_ = nn::has_method(mf_.module, "score");
     if (!mf_.metadata_json.empty()) meta_ = nlohmann::json::parse(mf_.metadata_json);
     preprocess_json_ = o.preprocess_json.empty() ? mf_.preprocess_json : read_file(o.preprocess_json);
-    if (preprocess_json_.empty()) preprocess_json_ = read_beside(model_pt);
+    // Errors in the preprocessing name the file it came from.
+    preprocess_source_ = o.preprocess_json.empty() ? model_pt.string() + " (preprocessing)" : o.preprocess_json.string();
+    if (preprocess_json_.empty()) {
+      preprocess_json_ = read_beside(model_pt);
+      preprocess_source_ = (model_pt.parent_path() / nn::kPreprocessFile).string();
+    }
     if (!meta_.contains("head")) raw_width_ = probe_width();
   }
 
@@ -70,7 +75,7 @@ class NeuralScorer : public Scorer {
 
   std::unique_ptr<EventSource> open(const std::string& data_file, const OpenOptions& o) const override {
     if (!fs::exists(data_file)) throw core::InputError(data_file + ": no such data file");
-    auto pre = data::Preprocessor::from_json(preprocess_json_, model_pt_.string() + " (preprocessing)");
+    auto pre = data::Preprocessor::from_json(preprocess_json_, preprocess_source_);
     auto pd = data::prepare_prediction_data(data_file, std::move(pre), model_pt_.string(), opt_.batch_size,
                                             !o.all_events, true);
     return std::make_unique<WaveformSource>(std::move(pd));
@@ -100,7 +105,7 @@ class NeuralScorer : public Scorer {
 
   // Outputs per event of a model without a task head: one forward pass of a blank window.
   int64_t probe_width() const {
-    const auto pre = data::Preprocessor::from_json(preprocess_json_, model_pt_.string() + " (preprocessing)");
+    const auto pre = data::Preprocessor::from_json(preprocess_json_, preprocess_source_);
     torch::NoGradGuard no_grad;
     const auto len = static_cast<int64_t>(pre.window_length_samples());
     return forward(torch::zeros({1, len})).size(1);
@@ -114,6 +119,7 @@ class NeuralScorer : public Scorer {
   bool use_score_ = false;
   nlohmann::json meta_ = nlohmann::json::object();
   std::string preprocess_json_;
+  std::string preprocess_source_;
 };
 
 // Columns from the task head recorded in model.pt (nn/heads.hpp lists the kinds).

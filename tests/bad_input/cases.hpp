@@ -163,6 +163,8 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"multitask_weights_zero",
        "-q train --config {preset:multitask} --data {base} --out {out} --set 'task.task_weights=[0,0,0,0,0]'",
        "task_weights", "{out}"},
+      {"predict_preprocess_of_a_table", "-q predict --model {run} --data {base} --out {out} --preprocess {features}",
+       "features.h5", "{out}"},
       // explain: methods, options, models.
       {"explain_unknown_method", "-q explain --model {run} --out {out} --methods saliency,foo", "'foo'", "{out}"},
       {"explain_tabular_method_on_network", "-q explain --model {run} --out {out} --methods tree_shap", "tree_shap",
