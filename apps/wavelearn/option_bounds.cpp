@@ -21,47 +21,40 @@ CLI::Validator count_range(long long lo, long long hi) {
       "INT in [" + std::to_string(lo) + " - " + std::to_string(hi) + "]");
 }
 
-CLI::Validator positive_finite() {
+namespace {
+
+// The whole text as a number; NaN when it is not one, so every range test on it fails.
+double parse_number(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nan("");
+}
+
+// "'TEXT' is not WHAT" unless ok(number).
+CLI::Validator number_check(bool (*ok)(double), const std::string& what, const std::string& description) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double v = std::stod(text, &used);
-          if (used == text.size() && v > 0 && std::isfinite(v)) return "";
-        } catch (const std::exception&) {
-        }
-        return "'" + text + "' is not a positive finite number";
-      },
-      "NUMBER > 0");
+      [ok, what](std::string& text) -> std::string { return ok(parse_number(text)) ? "" : "'" + text + "' is not " + what; },
+      description);
+}
+
+}  // namespace
+
+CLI::Validator positive_finite() {
+  return number_check([](double v) { return v > 0 && std::isfinite(v); }, "a positive finite number", "NUMBER > 0");
 }
 
 CLI::Validator finite_number() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double v = std::stod(text, &used);
-          if (used == text.size() && std::isfinite(v)) return "";
-        } catch (const std::exception&) {
-        }
-        return "'" + text + "' is not a finite number";
-      },
-      "NUMBER");
+  return number_check([](double v) { return std::isfinite(v); }, "a finite number", "NUMBER");
 }
 
 // Below 0.1 ns every window of the DSP chain spans billions of samples.
 CLI::Validator sample_period_range() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double v = std::stod(text, &used);
-          if (used == text.size() && v >= 0.1 && v <= 1e6) return "";
-        } catch (const std::exception&) {
-        }
-        return "'" + text + "' is not a sampling period from 0.1 to 1000000 ns";
-      },
-      "NS in [0.1 - 1e6]");
+  return number_check([](double v) { return v >= 0.1 && v <= 1e6; }, "a sampling period from 0.1 to 1000000 ns",
+                      "NS in [0.1 - 1e6]");
 }
 
 CLI::Validator path_given() {

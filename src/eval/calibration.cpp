@@ -17,18 +17,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   throw wl::core::InputError(std::string(what) + ": " + message);
 }
 
-void check_probabilities(const std::vector<double>& p, const char* what, const char* name) {
-  if (p.empty()) fail(what, std::string(name) + " is empty");
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!(p[i] >= 0.0 && p[i] <= 1.0)) {  // also refuses NaN
-      fail(what, std::string(name) + "[" + std::to_string(i) + "] = " + std::to_string(p[i]) +
-                     ", must be a probability in [0, 1]");
-    }
-  }
-}
-
 void check_binary(const std::vector<double>& p, const std::vector<double>& y, const char* what) {
-  check_probabilities(p, what, "p");
+  detail::check_probabilities(p, what, "p");
   detail::check_same_size(p.size(), y.size(), what);
   for (std::size_t i = 0; i < y.size(); ++i) {
     if (y[i] != 0.0 && y[i] != 1.0) {
@@ -40,7 +30,7 @@ void check_binary(const std::vector<double>& p, const std::vector<double>& y, co
 void check_multiclass(const std::vector<double>& probs, std::size_t n_classes,
                       const std::vector<int>& y, const char* what) {
   if (n_classes < 2) fail(what, "n_classes must be >= 2, got " + std::to_string(n_classes));
-  check_probabilities(probs, what, "probs");
+  detail::check_probabilities(probs, what, "probs");
   if (probs.size() != y.size() * n_classes) {
     fail(what, "probs has " + std::to_string(probs.size()) + " values, expected " +
                    std::to_string(y.size()) + " events x " + std::to_string(n_classes) +
@@ -174,7 +164,7 @@ double fit_temperature(const std::vector<double>& p, const std::vector<double>& 
 }
 
 std::vector<double> apply_temperature(const std::vector<double>& p, double t) {
-  check_probabilities(p, "apply_temperature", "p");
+  detail::check_probabilities(p, "apply_temperature", "p");
   check_temperature(t, "apply_temperature");
   std::vector<double> out(p.size());
   for (std::size_t i = 0; i < p.size(); ++i) out[i] = sigmoid(logit(p[i]) / t);
@@ -203,7 +193,7 @@ std::vector<double> apply_temperature_multiclass(const std::vector<double>& prob
                                                  std::size_t n_classes, double t) {
   const char* what = "apply_temperature_multiclass";
   if (n_classes < 2) fail(what, "n_classes must be >= 2, got " + std::to_string(n_classes));
-  check_probabilities(probs, what, "probs");
+  detail::check_probabilities(probs, what, "probs");
   if (probs.size() % n_classes != 0) {
     fail(what, "probs has " + std::to_string(probs.size()) + " values, not a multiple of " +
                    std::to_string(n_classes) + " classes");

@@ -17,6 +17,17 @@ inline void check_same_size(std::size_t a, std::size_t b, const char* what) {
   }
 }
 
+// Every value a probability in [0, 1] (NaN refused), and at least one.
+inline void check_probabilities(const std::vector<double>& p, const char* what, const char* name) {
+  if (p.empty()) throw wl::core::InputError(std::string(what) + ": " + name + " is empty");
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (!(p[i] >= 0.0 && p[i] <= 1.0)) {
+      throw wl::core::InputError(std::string(what) + ": " + name + "[" + std::to_string(i) + "] = " +
+                                 std::to_string(p[i]) + ", must be a probability in [0, 1]");
+    }
+  }
+}
+
 inline void check_finite(const std::vector<double>& v, const char* what) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i])) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "check_input.hpp"
 #include "wavelearn/core/error.hpp"
 
 namespace wl::eval {
@@ -40,20 +41,10 @@ void check_values(const std::vector<double>& v, const char* what, const char* na
   }
 }
 
-void check_probabilities(const std::vector<double>& p, const char* what, const char* name) {
-  if (p.empty()) fail(what, std::string(name) + " is empty");
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!(p[i] >= 0.0 && p[i] <= 1.0)) {  // also refuses NaN
-      fail(what, std::string(name) + "[" + std::to_string(i) + "] = " + std::to_string(p[i]) +
-                     ", must be a probability in [0, 1]");
-    }
-  }
-}
-
 // probs must be a whole number of rows of n_classes probabilities.
 void check_rows(const std::vector<double>& probs, std::size_t n_classes, const char* what) {
   if (n_classes < 2) fail(what, "n_classes must be >= 2, got " + std::to_string(n_classes));
-  check_probabilities(probs, what, "probs");
+  detail::check_probabilities(probs, what, "probs");
   if (probs.size() % n_classes != 0) {
     fail(what, "probs has " + std::to_string(probs.size()) + " values, not a multiple of " +
                    std::to_string(n_classes) + " classes");
@@ -130,7 +121,7 @@ std::vector<std::vector<int>> prediction_sets(const std::vector<double>& probs,
 }
 
 std::vector<double> binary_to_two_class(const std::vector<double>& p) {
-  check_probabilities(p, "binary_to_two_class", "p");
+  detail::check_probabilities(p, "binary_to_two_class", "p");
   std::vector<double> rows(2 * p.size());
   for (std::size_t i = 0; i < p.size(); ++i) {
     rows[2 * i] = 1.0 - p[i];

@@ -158,9 +158,10 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   // them may have been trained on.
   if (on_training_file) {
     const auto recorded = train::recorded_fingerprint(run_dir);
-    if (!recorded.empty() && recorded != core::file_fingerprint(data_file))
-      throw core::InputError(data_file + ": changed since " + run_dir.string() + " trained on it (" +
-                             core::file_fingerprint(data_file) + ", trained on " + recorded +
+    const auto now = recorded.empty() ? std::string() : core::file_fingerprint(data_file);
+    if (now != recorded)
+      throw core::InputError(data_file + ": changed since " + run_dir.string() + " trained on it (" + now +
+                             ", trained on " + recorded +
                              "); its held-out test events cannot be trusted");
   }
   auto src = scorer->open(data_file, {});
