@@ -25,6 +25,14 @@ void setup(CLI::App& parent) {
       ->check(wl::app::count_range(0, 100000000));
   cmd->add_option("--bootstrap", o->bootstrap_replicas, "bootstrap replicas of the AUC interval")
       ->check(wl::app::count_range(0, 100000));
+  cmd->add_option("--shifted", o->shifted,
+                  "events of a shifted detector (e.g. simulated with other response parameters): how well the "
+                  "model's uncertainty flags them (out-of-distribution AUROC in metrics.json \"ood\")")
+      ->check(wl::app::path_given());
+  cmd->add_option("--alpha", o->alpha,
+                  "split-conformal miscoverage: sets and intervals that hold the truth for 1 - alpha of events "
+                  "(default 0.1)")
+      ->check(wl::app::finite_number());
   cmd->add_flag("--all-events", o->all_events, "on the training file too, every selected event");
   cmd->add_flag("--force", o->force, "replace an existing report");
   cmd->callback([o, run, data, out] {

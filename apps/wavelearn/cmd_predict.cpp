@@ -20,6 +20,11 @@ void setup(CLI::App& parent) {
       ->required()->check(wl::app::path_given());
   cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns)")->required()->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
+  cmd->add_option("--mc-samples", o->mc_samples,
+                  "Monte Carlo dropout: score each event N times with dropout on; writes the mean and "
+                  "<score>_std (networks trained with model.dropout > 0)")
+      ->check(wl::app::count_range(2, 10000));
+  cmd->add_option("--mc-seed", o->mc_seed, "seed of the dropout masks (default 42)");
   cmd->add_flag("--all-events", o->all_events, "ignore the training energy threshold");
   cmd->add_flag("--force", o->force, "overwrite the output");
   cmd->callback([o, model, out, pre] {

@@ -2,10 +2,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "command.hpp"
 #include "wavelearn/core/error.hpp"
@@ -58,7 +60,25 @@ struct Args {
   int samples = 3800;
   double pileup_fraction = 0.0;
   bool no_labels = false;
+  std::vector<std::string> params;  // NAME=VALUE
 };
+
+// --param NAME=VALUE: another detector response (slower electronics, more noise) for the
+// out-of-distribution checks; validated with every other parameter before any event.
+void apply_params(const std::vector<std::string>& assignments, wl::sim::SimParams& p) {
+  for (const auto& a : assignments) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw wl::core::InputError("simulate --param '" + a + "': expected NAME=VALUE (e.g. electronics_tau_min_ns=40)");
+    const auto name = a.substr(0, eq), text = a.substr(eq + 1);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0')
+      throw wl::core::InputError("simulate --param " + name + ": '" + text + "' is not a number");
+    wl::sim::set_parameter(p, name, value);
+  }
+  p.validate();
+}
 
 void setup(CLI::App& parent) {
   auto args = std::make_shared<Args>();
@@ -75,6 +95,9 @@ void setup(CLI::App& parent) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--no-labels", args->no_labels,
                 "skip the DSP chain and cuts: no energy_label / psd_label_* (like the NPML files)");
+  cmd->add_option("--param", args->params,
+                  "set a simulation parameter, NAME=VALUE (repeatable; names as in the file's attributes, e.g. "
+                  "electronics_tau_min_ns=40 for a slower detector)");
   cmd->add_flag("--force", args->sim.force, "overwrite an existing output file");
   cmd->callback([args] {
     wl::sim::SimulateOptions o = args->sim;
@@ -83,6 +106,7 @@ void setup(CLI::App& parent) {
     o.params.n_detectors = args->detectors;
     o.params.n_samples = args->samples;
     o.params.pileup_fraction = args->pileup_fraction;
+    apply_params(args->params, o.params);
     o.label = !args->no_labels;
     o.threads = wl::app::global_options().threads;
     o.quiet = wl::app::global_options().quiet;

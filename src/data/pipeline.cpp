@@ -43,6 +43,7 @@ StorageMode take_budget(StorageMode requested, const Preprocessor& pre, std::siz
 TrainingPlan plan_training_data(const core::Config& config) {
   TrainingPlan plan;
   plan.seed = config.get<std::uint64_t>("seed", plan.seed);
+  plan.shuffle_seed = config.get<std::uint64_t>("train.init_seed", plan.seed);
   plan.dataset = dataset_config_from(config);
   plan.preprocess = preprocess_config_from(config);
   plan.loader = loader_options_from(config);
@@ -61,6 +62,7 @@ TrainingData prepare_training_data(const core::Config& config) {
 TrainingData prepare_training_data(const TrainingPlan& plan) {
   TrainingData out;
   out.seed = plan.seed;
+  out.shuffle_seed = plan.shuffle_seed;
   const DatasetConfig& dcfg = plan.dataset;
   const PreprocessConfig& pcfg = plan.preprocess;
   const LoaderOptions& lopt = plan.loader;
@@ -100,7 +102,7 @@ TrainingData prepare_training_data(const TrainingPlan& plan) {
     LoaderOptions o = lopt;
     o.shuffle = shuffle;
     o.drop_last = drop_last;
-    o.seed = out.seed;
+    o.seed = out.shuffle_seed;
     o.stream = stream;
     o.storage = take_budget(lopt.storage, *out.preprocessor, rows.size(), budget);
     return std::make_shared<BatchLoader>(out.dataset, rows, out.preprocessor, o);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "heads_interval.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/eval/roc.hpp"
@@ -16,14 +17,10 @@ bool binary_kind(const std::string& k) {
   return k == "binary_sigmoid" || k == "binary_logits" || k == "binary_ce";
 }
 
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  std::string t = s.str();
-  if (t.find_first_of(".eEn") == std::string::npos) t += ".0";  // a float literal
-  return t;
-}
+std::string num(double v) { return detail::float_literal(v); }
+
+// One regression target, column 0, whatever else the head estimates.
+bool single_regression(const std::string& k) { return k == "regression" || detail::interval_kind(k); }
 
 double auc_or_nan(const torch::Tensor& score, const torch::Tensor& label) {
   auto s = score.to(torch::kDouble).contiguous();
@@ -46,9 +43,12 @@ HeadSpec head_spec_from(const core::Config& c, const std::vector<std::string>& t
   s.target_names = target_names;
   s.n_classes = n_classes;
   s.kind = c.get<std::string>("task.kind", s.kind);
-  if (s.kind == "regression" || s.kind == "multitask") {
-    s.activation = c.get<std::string>("task.activation", s.activation);
-    s.loss = c.get<std::string>("task.loss", s.loss);
+  if (s.kind == "quantile") s.quantiles = c.get<std::vector<double>>("task.quantiles", kDefaultQuantiles);
+  if (single_regression(s.kind) || s.kind == "multitask") {
+    if (!detail::interval_kind(s.kind)) {
+      s.activation = c.get<std::string>("task.activation", s.activation);
+      s.loss = c.get<std::string>("task.loss", s.loss);
+    }
     s.scale_auto = c.get<bool>("task.scale_auto", s.scale_auto);
     if (!s.scale_auto) {
       s.target_offset = c.get<std::vector<double>>("task.target_offset");
@@ -60,7 +60,7 @@ HeadSpec head_spec_from(const core::Config& c, const std::vector<std::string>& t
         "task.task_weights", std::vector<double>(target_names.size(), 1.0));
   }
   for (const auto& name : target_names)
-    s.is_regression.push_back(s.kind == "regression" ||
+    s.is_regression.push_back(single_regression(s.kind) ||
                               (name == "energy" || name == energy_field ||
                                name.find("energy") != std::string::npos));
   return s;
@@ -72,13 +72,14 @@ Head::Head(HeadSpec spec) : spec_(std::move(spec)) {
   auto bad = [](const std::string& key, const std::string& what) {
     throw core::InputError("task." + key + ": " + what);
   };
-  if (!binary_kind(k) && k != "multiclass" && k != "regression" && k != "multitask")
+  if (!binary_kind(k) && k != "multiclass" && !single_regression(k) && k != "multitask")
     bad("kind", "unknown task '" + k +
-                    "' (binary_sigmoid, binary_logits, binary_ce, multiclass, regression, multitask)");
+                    "' (binary_sigmoid, binary_logits, binary_ce, multiclass, regression, multitask, quantile, "
+                    "gaussian)");
   if (n_t == 0) bad("kind", "the data has no target (data.targets)");
   if (k == "multiclass" && spec_.n_classes < 2)
     bad("kind", "multiclass needs a class target (data.multiclass = \"first_fail\" or \"bits\")");
-  if (k == "regression" || k == "multitask") {
+  if (single_regression(k) || k == "multitask") {
     if (spec_.activation != "none" && spec_.activation != "sigmoid")
       bad("activation", "unknown activation '" + spec_.activation + "' (none, sigmoid)");
     if (spec_.loss != "mse" && spec_.loss != "l1" && spec_.loss != "smooth_l1")
@@ -99,13 +100,15 @@ Head::Head(HeadSpec spec) : spec_(std::move(spec)) {
     }
     if (!(sum > 0.0)) bad("task_weights", "must not all be 0 (nothing would be learned)");
   }
-  if (spec_.is_regression.size() != n_t) spec_.is_regression.assign(n_t, k == "regression");
+  if (detail::interval_kind(k)) detail::check_interval_spec(spec_);
+  if (spec_.is_regression.size() != n_t) spec_.is_regression.assign(n_t, single_regression(k));
 }
 
 int64_t Head::n_outputs() const {
   const auto& k = spec_.kind;
   if (k == "binary_sigmoid" || k == "binary_logits" || k == "regression") return 1;
-  if (k == "binary_ce") return 2;
+  if (k == "binary_ce" || k == "gaussian") return 2;
+  if (k == "quantile") return static_cast<int64_t>(spec_.quantiles.size());
   if (k == "multiclass") return spec_.n_classes;
   return static_cast<int64_t>(spec_.target_names.size());
 }
@@ -128,6 +131,7 @@ torch::Tensor Head::loss(const torch::Tensor& out, const torch::Tensor& targets)
   if (k == "binary_ce") return torch::cross_entropy_loss(out, targets.select(1, 0).to(torch::kLong));
   if (k == "multiclass")
     return torch::cross_entropy_loss(out, targets.select(1, targets.size(1) - 1).to(torch::kLong));
+  if (detail::interval_kind(k)) return detail::interval_loss(spec_, out, targets);
   if (k == "regression") {
     const auto t = (targets.narrow(1, 0, 1) - spec_.target_offset[0]) / spec_.target_scale[0];
     return regression_loss(out, t);
@@ -153,6 +157,7 @@ torch::Tensor Head::score(const torch::Tensor& out) const {
   if (k == "binary_sigmoid" || k == "binary_logits") return torch::sigmoid(out);
   if (k == "binary_ce") return torch::softmax(out, 1).narrow(1, 1, 1);
   if (k == "multiclass") return torch::softmax(out, 1);
+  if (detail::interval_kind(k)) return detail::interval_score(spec_, out);
   std::vector<torch::Tensor> cols;
   for (std::size_t i = 0; i < spec_.target_names.size() && (k == "multitask" || i == 0); ++i) {
     auto o = out.narrow(1, static_cast<int64_t>(i), 1);
@@ -176,6 +181,8 @@ std::string Head::score_source() const {
     s << "    return torch.softmax(out, 1)[:, 1:2]\n";
   } else if (k == "multiclass") {
     s << "    return torch.softmax(out, 1)\n";
+  } else if (detail::interval_kind(k)) {
+    s << detail::interval_score_source(spec_);
   } else {
     s << "    cols: List[Tensor] = []\n";
     for (std::size_t i = 0; i < spec_.target_names.size() && (k == "multitask" || i == 0); ++i) {
@@ -202,6 +209,7 @@ std::vector<std::string> Head::score_names() const {
     return names;
   }
   if (k == "regression") return {"pred_" + spec_.target_names[0]};
+  if (detail::interval_kind(k)) return detail::interval_score_names(spec_);
   std::vector<std::string> names;
   for (std::size_t i = 0; i < spec_.target_names.size(); ++i)
     names.push_back((spec_.is_regression[i] ? "pred_" : "score_") + spec_.target_names[i]);
@@ -212,11 +220,11 @@ std::string Head::metric_name() const {
   const auto& k = spec_.kind;
   if (binary_kind(k)) return "auc";
   if (k == "multiclass") return "accuracy";
-  if (k == "regression") return "rmse";
+  if (single_regression(k)) return "rmse";
   return "mean_auc";
 }
 
-bool Head::metric_higher_is_better() const { return spec_.kind != "regression"; }
+bool Head::metric_higher_is_better() const { return !single_regression(spec_.kind); }
 
 double Head::metric(const torch::Tensor& scores, const torch::Tensor& targets) const {
   const auto& k = spec_.kind;
@@ -226,9 +234,10 @@ double Head::metric(const torch::Tensor& scores, const torch::Tensor& targets) c
     const auto truth = targets.select(1, targets.size(1) - 1).to(torch::kLong);
     return scores.argmax(1).eq(truth).to(torch::kDouble).mean().item<double>();
   }
-  if (k == "regression")
-    return (scores.select(1, 0).to(torch::kDouble) - targets.select(1, 0).to(torch::kDouble))
-        .pow(2).mean().sqrt().item<double>();
+  if (single_regression(k)) {
+    const auto estimate = scores.select(1, detail::estimate_column(spec_)).to(torch::kDouble);
+    return (estimate - targets.select(1, 0).to(torch::kDouble)).pow(2).mean().sqrt().item<double>();
+  }
   double sum = 0.0;
   int n = 0;
   for (std::size_t i = 0; i < spec_.target_names.size(); ++i) {
@@ -244,7 +253,7 @@ double Head::metric(const torch::Tensor& scores, const torch::Tensor& targets) c
 }
 
 void Head::fit_target_scaling(const torch::Tensor& train_targets) {
-  if (!spec_.scale_auto || (spec_.kind != "regression" && spec_.kind != "multitask")) return;
+  if (!spec_.scale_auto || (!single_regression(spec_.kind) && spec_.kind != "multitask")) return;
   auto t = train_targets.to(torch::kDouble);
   for (std::size_t i = 0; i < spec_.target_names.size(); ++i) {
     if (!spec_.is_regression[i]) continue;
@@ -267,6 +276,7 @@ std::string Head::to_json() const {
   j["target_scale"] = spec_.target_scale;
   j["task_weights"] = spec_.task_weights;
   j["is_regression"] = spec_.is_regression;
+  j["quantiles"] = spec_.quantiles;
   j["score_names"] = score_names();
   j["metric"] = metric_name();
   return j.dump();
@@ -291,6 +301,7 @@ Head Head::from_json(const std::string& text) {
     s.target_scale = j.at("target_scale").get<std::vector<double>>();
     s.task_weights = j.at("task_weights").get<std::vector<double>>();
     s.is_regression = j.at("is_regression").get<std::vector<bool>>();
+    s.quantiles = j.value("quantiles", std::vector<double>());  // absent in models of older versions
   } catch (const nlohmann::json::exception& e) {
     throw core::InputError(std::string("model metadata: head: ") + e.what());
   }

@@ -9,6 +9,13 @@ namespace wl::nn {
 
 void attach_head(torch::jit::Module& module, const Head& head) { module.define(head.score_source()); }
 
+void set_mc_dropout(torch::jit::Module& module, bool on, const std::string& model_path) {
+  if (!module.hasattr(kMcDropoutAttribute))
+    throw core::InputError(model_path + ": the model has no dropout to sample (model.dropout = 0, or it was "
+                           "trained before Monte Carlo dropout existed); --mc-samples needs model.dropout > 0");
+  module.setattr(kMcDropoutAttribute, on);
+}
+
 bool has_method(const torch::jit::Module& module, const std::string& name) {
   return module.find_method(name).has_value();
 }

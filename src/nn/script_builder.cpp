@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/nn/model_io.hpp"
 
 namespace wl::nn::detail {
 
@@ -11,6 +12,9 @@ ScriptBuilder::ScriptBuilder(const std::string& class_name, const ModelSpec& spe
     : module_(class_name), spec_(spec) {
   // Module::train()/eval() need the attribute every nn.Module has.
   module_.register_attribute("training", c10::BoolType::get(), true);
+  // Monte Carlo dropout (predict --mc-samples) switches dropout on at inference without
+  // putting batch norm into training mode, which self.training would.
+  if (spec_.dropout > 0.0) module_.register_attribute(kMcDropoutAttribute, c10::BoolType::get(), false);
 }
 
 torch::Tensor ScriptBuilder::init_weight(torch::Tensor w, int64_t fan_in, int64_t fan_out) const {
@@ -88,7 +92,7 @@ std::string ScriptBuilder::dropout(const std::string& x) const {
   if (spec_.dropout <= 0.0) return x;
   std::ostringstream s;
   s.precision(17);
-  s << "torch.dropout(" << x << ", " << spec_.dropout << ", self.training)";
+  s << "torch.dropout(" << x << ", " << spec_.dropout << ", self.training or self." << kMcDropoutAttribute << ")";
   return s.str();
 }
 

@@ -84,6 +84,8 @@ std::string render_model_card(const ModelCard& c) {
   o << "### Intersectional results\n\n";
   if (c.intersectional_results.empty()) o << "Not provided.\n\n";
   for (const auto& t : c.intersectional_results) o << markdown_table(t) << "\n";
+  o << "## Uncertainty\n\n" << or_missing(c.uncertainty) << "\n\n";
+  o << "## Interpretability\n\n" << or_missing(c.interpretability) << "\n\n";
   o << "## Ethical considerations\n\n" << or_missing(c.ethical_considerations) << "\n\n";
   o << "## Caveats and recommendations\n\n" << or_missing(c.caveats_and_recommendations) << "\n";
   return o.str();

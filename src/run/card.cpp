@@ -2,6 +2,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "page_sections.hpp"
 #include "wavelearn/core/fingerprint.hpp"
 #include "wavelearn/report/model_card.hpp"
 #include "wavelearn/report/psd_tables.hpp"
@@ -127,6 +128,33 @@ void use_and_factors(const PageInputs& in, report::ModelCard& card) {
                                        "a cut biased in energy or topology distorts a physics result.");
 }
 
+// One sentence per interval a quantile or gaussian head predicts: how often it held the truth
+// on the evaluated events (metrics.json: quantile, gaussian), beside what it promises.
+std::string head_interval_text(const PageInputs& in) {
+  if (!in.uncertainty) return "";
+  const auto& u = in.uncertainty->json;
+  auto pct = [](const nlohmann::json& v) {
+    return v.is_number() ? report::format_number(100 * v.get<double>(), 3) : std::string("?");
+  };
+  auto sentence = [&](const std::string& what, const nlohmann::json& c, const nlohmann::json& ci, double nominal,
+                      const nlohmann::json& n) {
+    return " The " + what + " held the truth in " + pct(c) + " % [" + pct(ci[0]) + ", " + pct(ci[1]) + "] of " +
+           n.dump() + " evaluated events (nominal " + report::format_number(100 * nominal, 3) + " %).";
+  };
+  std::string o;
+  if (u.contains("quantile") && u["quantile"].contains("coverage_68")) {
+    const auto& q = u["quantile"];
+    o += sentence("quantile interval [" + q["interval_levels"][0].dump() + ", " + q["interval_levels"][1].dump() + "]",
+                  q["coverage_68"], q["coverage_68_ci95"], q["nominal_coverage"].get<double>(), q["n_events"]);
+  }
+  if (u.contains("gaussian")) {
+    const auto& g = u["gaussian"];
+    o += sentence("predicted mean +- 1 sigma", g["coverage_1sigma"], g["coverage_1sigma_ci95"],
+                  g["nominal_1sigma"].get<double>(), g["n_events"]);
+  }
+  return o;
+}
+
 void metrics_and_data(const PageInputs& in, report::ModelCard& card) {
   const auto& rec = *in.record;
   const auto& r = *in.results;
@@ -138,6 +166,7 @@ void metrics_and_data(const PageInputs& in, report::ModelCard& card) {
                                                     "reading, side by side."
                                                   : "Bootstrap of the AUC; Clopper-Pearson intervals on every efficiency "
                                                     "and survival.";
+  card.variation_approaches += head_interval_text(in);
   card.evaluation_datasets = std::to_string(r.n_events) + " " + r.events + " events of " + in.data_file + ". " +
                              core::file_fingerprint(in.data_file);
   const std::string chosen = chosen_on_validation(rec);
@@ -162,6 +191,8 @@ void write_card(const RunDir& out, const PageInputs& in) {
   use_and_factors(in, card);
   metrics_and_data(in, card);
   add_results(in, card);
+  card.uncertainty = card_uncertainty_text(in);
+  card.interpretability = card_interpretability_text(in);
   report::write_model_card(card, out.file("MODEL_CARD.md"));
 }
 

@@ -1,6 +1,7 @@
 // evaluate_run: select -> score -> metrics -> report, the same steps for every family.
 #include "wavelearn/run/evaluate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -12,6 +13,7 @@
 #include "wavelearn/eval/json.hpp"
 #include "wavelearn/report/history.hpp"
 #include "wavelearn/report/html.hpp"
+#include "wavelearn/run/interval_coverage.hpp"
 #include "wavelearn/run/page.hpp"
 #include "wavelearn/run/predictions.hpp"
 #include "wavelearn/run/scorer.hpp"
@@ -106,6 +108,35 @@ PageInputs page_inputs(const Scorer& scorer, const RunDir& run, const Evaluation
   return in;
 }
 
+// An ensemble's spread on the evaluated events: metrics.json "ensemble".
+nlohmann::json ensemble_json(const RunRecord& rec, const std::vector<ScoreColumn>& columns, const ScoredRows& evaluated) {
+  nlohmann::json j = {{"members", rec.ensemble_members}};
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].kind != "spread") continue;
+    const auto v = evaluated.column(c);
+    double sum = 0.0;
+    for (const double x : v) sum += x;
+    j["score_std_column"] = columns[c].name;
+    j["mean_score_std"] = v.empty() ? 0.0 : sum / static_cast<double>(v.size());
+    break;
+  }
+  return j;
+}
+
+// The events of the shifted detector's file (as many as were evaluated, at least 1000 when
+// it has them), scored for the out-of-distribution check.
+void add_ood_check(const Scorer& scorer, const std::string& shifted_file, const ScoredRows& evaluated,
+                   Uncertainty& u) {
+  auto src = scorer.open(shifted_file, {});
+  const std::size_t n = std::min(src->events().size(), std::max<std::size_t>(evaluated.rows.size(), 1000));
+  if (n == 0) throw core::InputError(shifted_file + ": no selected events for the out-of-distribution check");
+  std::vector<std::size_t> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+  u.ood = ood_scores(scorer.columns(), evaluated, score_rows(scorer, *src, rows));
+  u.ood_file = shifted_file;
+  u.json["ood"] = ood_json(u.ood, shifted_file, evaluated.rows.size(), n);
+}
+
 void add_key_numbers(const EvaluationResults& r, EvaluateSummary& s) {
   if (!r.binary.empty()) {
     const auto& p = r.binary.front().psd;
@@ -150,6 +181,10 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   const auto run = RunDir::open_existing(run_dir);
   const bool into_run = o.out.empty() || (fs::exists(o.out) && fs::equivalent(o.out, run_dir));
   core::refuse_overwrite((into_run ? run_dir : o.out) / "report.html", o.force);  // before any work
+  if (!(o.alpha > 0.0 && o.alpha < 1.0))
+    throw core::InputError("evaluate --alpha " + std::to_string(o.alpha) + ": must be inside (0, 1) (0.1: 90 % sets)");
+  if (!o.shifted.empty() && !fs::is_regular_file(o.shifted))
+    throw core::InputError(o.shifted + ": no such data file (--shifted)");
   const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}});
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
@@ -182,8 +217,11 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s: %s\n", run_dir.string().c_str(), w.c_str());
 
   write_predictions(out, src->events(), scorer->columns(), evaluated, sel.events);
-  const auto unc = uncertainty_of(scorer->columns(), src->events(),
-                                  score_rows(*scorer, *src, validation_rows(src->events(), rec, sel)), evaluated);
+  auto unc = uncertainty_of(scorer->columns(), src->events(),
+                            score_rows(*scorer, *src, validation_rows(src->events(), rec, sel)), evaluated, o.alpha);
+  if (rec.ensemble_members > 0) unc.json["ensemble"] = ensemble_json(rec, scorer->columns(), evaluated);
+  if (!o.shifted.empty()) add_ood_check(*scorer, o.shifted, evaluated, unc);
+  unc.json.update(head_interval_coverage(scorer->columns(), src->events(), evaluated));  // quantile, gaussian heads
   auto in = page_inputs(*scorer, run, res, sel, warnings, training, data_file);
   in.uncertainty = &unc;
   in.waveforms = example_waveforms(*src, res, sel, o.waveforms_per_class);

@@ -16,6 +16,10 @@ std::vector<report::Section> training_sections(const PageInputs& in, const RunDi
 std::vector<report::Section> explanation_sections(const PageInputs& in, const RunDir& out);
 std::vector<report::Section> uncertainty_sections(const PageInputs& in, const RunDir& out);
 
+// The model card's uncertainty and interpretability sections (card_sections.cpp).
+std::string card_uncertainty_text(const PageInputs& in);
+std::string card_interpretability_text(const PageInputs& in);
+
 // Survival of a cut in 100 keV bins from lo_kev to 2700 keV, with Clopper-Pearson bounds.
 report::SurvivalCurve survival_curve(const std::string& name, const std::vector<uint8_t>& pass,
                                      const std::vector<double>& energy_kev, double lo_kev);

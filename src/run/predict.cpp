@@ -12,7 +12,7 @@ namespace wl::run {
 PredictSummary run_prediction(const PredictOptions& o) {
   const auto model_file = std::filesystem::is_directory(o.model) ? o.model / "model.pt" : o.model;
   core::check_output_file(o.out, o.force, {o.data, model_file, o.preprocess});
-  const auto scorer = load_scorer(o.model, {o.batch_size, o.threads, o.preprocess});
+  const auto scorer = load_scorer(o.model, {o.batch_size, o.threads, o.preprocess, o.mc_samples, o.mc_seed});
   OpenOptions oo;
   oo.all_events = o.all_events;
   auto src = scorer->open(o.data, oo);
@@ -26,6 +26,7 @@ PredictSummary run_prediction(const PredictOptions& o) {
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto table = predictions_table(src->events(), scorer->columns(), s, "all");
   table.attributes["model"] = o.model.string();
+  if (o.mc_samples > 0) table.attributes["mc_dropout_samples"] = std::to_string(o.mc_samples);
   io::write_table_h5(o.out.string(), table, o.force);
   sum.n_events = s.rows.size();
   for (const auto& c : scorer->columns()) sum.columns.push_back(c.name);

@@ -6,7 +6,8 @@
 namespace wl::run {
 
 bool RunRecord::is_binary() const { return task.rfind("binary", 0) == 0; }
-bool RunRecord::is_regression() const { return task == "regression"; }
+// The quantile and gaussian heads are regressions that also estimate their uncertainty.
+bool RunRecord::is_regression() const { return task == "regression" || task == "quantile" || task == "gaussian"; }
 
 std::string chosen_on_validation(const RunRecord& r) {
   if (r.family == "neural") return "the best epoch";
@@ -19,9 +20,11 @@ std::string history_step(const RunRecord& r) {
   return r.model_type == "bdt" ? "boosting round" : "iteration";
 }
 
+std::string ensemble_member_dir(int k) { return "member_" + std::to_string(k); }
+
 nlohmann::json to_json(const RunRecord& r) {
   const auto& f = r.split.fractions;
-  return {{"format", "wavelearn-run"},
+  nlohmann::json j = {{"format", "wavelearn-run"},
           {"version", 1},
           {"family", r.family},
           {"model_type", r.model_type},
@@ -37,6 +40,8 @@ nlohmann::json to_json(const RunRecord& r) {
             {"group_by", core::to_string(r.split.group_by)},
             {"seed", r.split.seed},
             {"keyed", r.split.keyed}}}};
+  if (r.ensemble_members > 0) j["ensemble_members"] = r.ensemble_members;
+  return j;
 }
 
 RunRecord record_from_json(const nlohmann::json& j, const std::string& source) {
@@ -56,6 +61,9 @@ RunRecord record_from_json(const nlohmann::json& j, const std::string& source) {
     r.split.group_by = core::group_by_from_string(s.at("group_by").get<std::string>(), source + " split.group_by");
     r.split.seed = s.at("seed").get<uint64_t>();
     r.split.keyed = s.value("keyed", true);
+    r.ensemble_members = j.value("ensemble_members", 0);
+    if (r.ensemble_members < 0 || r.ensemble_members > kMaxEnsembleMembers)
+      throw core::InputError(source + ": ensemble_members must be from 0 to " + std::to_string(kMaxEnsembleMembers));
     if (r.family != "neural" && r.family != "tabular")
       throw core::InputError(source + ": unknown model family '" + r.family + "'");
     return r;

@@ -1,5 +1,6 @@
 #include "wavelearn/run/scorer.hpp"
 
+#include "wavelearn/core/error.hpp"
 #include "wavelearn/run/run_dir.hpp"
 
 namespace wl::run {
@@ -13,6 +14,10 @@ std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& run_dir, const 
   if (std::filesystem::is_regular_file(run_dir)) return make_bare_model_scorer(run_dir, o);
   const auto dir = RunDir::open_existing(run_dir);
   const auto record = read_run_record(dir);
+  if (record.ensemble_members > 0) return make_ensemble_scorer(run_dir, record, o);
+  if (record.family == "tabular" && o.mc_samples > 0)
+    throw core::InputError(run_dir.string() + ": a " + record.model_type + " model has no dropout; --mc-samples "
+                           "applies to neural networks trained with model.dropout > 0");
   if (record.family == "tabular") return make_tabular_scorer(run_dir, record, o);
   return make_neural_scorer(run_dir, record, o);
 }

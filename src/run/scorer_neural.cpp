@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "event_fields.hpp"
+#include "spread.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/data/loader.hpp"
@@ -64,9 +65,12 @@ class NeuralScorer : public Scorer {
       preprocess_source_ = (model_pt.parent_path() / nn::kPreprocessFile).string();
     }
     if (!meta_.contains("head")) raw_width_ = probe_width();
+    if (o.mc_samples > 0) nn::set_mc_dropout(mf_.module, true, model_pt.string());
   }
 
-  std::vector<ScoreColumn> columns() const override;
+  std::vector<ScoreColumn> columns() const override {
+    return opt_.mc_samples > 0 ? detail::with_spread_columns(head_columns()) : head_columns();
+  }
 
   std::string description() const override {
     return record_.model_type + " network (TorchScript " + model_pt_.filename().string() + ", task " + record_.task +
@@ -101,7 +105,9 @@ class NeuralScorer : public Scorer {
     return read_file(p);
   }
 
+  std::vector<ScoreColumn> head_columns() const;
   torch::Tensor forward(const torch::Tensor& x) const;
+  torch::Tensor mc_forward(const torch::Tensor& x) const;
 
   // Outputs per event of a model without a task head: one forward pass of a blank window.
   int64_t probe_width() const {
@@ -123,7 +129,7 @@ class NeuralScorer : public Scorer {
 };
 
 // Columns from the task head recorded in model.pt (nn/heads.hpp lists the kinds).
-std::vector<ScoreColumn> NeuralScorer::columns() const {
+std::vector<ScoreColumn> NeuralScorer::head_columns() const {
   if (!meta_.contains("head")) {
     if (raw_width_ == 1) return {{"score", "", "raw"}};
     std::vector<ScoreColumn> cols;
@@ -135,6 +141,7 @@ std::vector<ScoreColumn> NeuralScorer::columns() const {
   const auto targets = h.value("target_names", std::vector<std::string>());
   const auto kind = h.value("kind", std::string());
   const auto is_regression = h.value("is_regression", std::vector<bool>());
+  const auto levels = h.value("quantiles", std::vector<double>());  // quantile heads
   std::vector<ScoreColumn> cols;
   for (std::size_t c = 0; c < names.size(); ++c) {
     ScoreColumn col{names[c], "", "raw"};
@@ -143,6 +150,11 @@ std::vector<ScoreColumn> NeuralScorer::columns() const {
     if (kind == "regression" && !targets.empty()) col = {names[c], targets[0], "regression"};
     if (kind == "multitask" && c < targets.size())
       col = {names[c], targets[c], c < is_regression.size() && is_regression[c] ? "regression" : "binary"};
+    // A quantile head's median and a gaussian head's mean are its estimate of the target, so
+    // every regression metric applies to them; the other columns say how uncertain it is.
+    if (kind == "quantile" && c < levels.size() && !targets.empty())
+      col = {names[c], targets[0], levels[c] == 0.5 ? "regression" : "quantile", levels[c]};
+    if (kind == "gaussian" && !targets.empty()) col = {names[c], targets[0], c == 0 ? "regression" : "sigma"};
     cols.push_back(col);
   }
   return cols;
@@ -168,6 +180,17 @@ torch::Tensor NeuralScorer::forward(const torch::Tensor& x) const {
   }
 }
 
+// Monte Carlo dropout: the mean of mc_samples passes with dropout on, then the standard
+// deviation of the scores that get a spread column (spread.hpp), as columns() lists them.
+torch::Tensor NeuralScorer::mc_forward(const torch::Tensor& x) const {
+  std::vector<torch::Tensor> samples;
+  for (int i = 0; i < opt_.mc_samples; ++i) samples.push_back(forward(x).to(torch::kDouble));
+  const auto stacked = torch::stack(samples);  // (samples, batch, columns)
+  const auto sources = detail::spread_sources(head_columns());
+  const auto index = torch::tensor(std::vector<int64_t>(sources.begin(), sources.end()), torch::kLong);
+  return torch::cat({stacked.mean(0), stacked.std(0, /*unbiased=*/true).index_select(1, index)}, 1);
+}
+
 std::vector<double> NeuralScorer::score(EventSource& source, const std::vector<std::size_t>& rows) const {
   auto& src = dynamic_cast<WaveformSource&>(source);
   at::set_num_threads(core::resolve_threads(opt_.threads));
@@ -181,9 +204,11 @@ std::vector<double> NeuralScorer::score(EventSource& source, const std::vector<s
   data::BatchLoader loader(src.pd_.dataset, rows, src.pd_.preprocessor, lo);
   loader.start_epoch(0);
   torch::NoGradGuard no_grad;
+  // The same dropout masks for the same call: MC-dropout scores are reproducible.
+  if (opt_.mc_samples > 0) torch::manual_seed(opt_.mc_seed);
   data::Batch b;
   while (loader.next(b)) {
-    const auto s = forward(b.x).to(torch::kDouble).contiguous();
+    const auto s = (opt_.mc_samples > 0 ? mc_forward(b.x) : forward(b.x)).to(torch::kDouble).contiguous();
     // Inputs are finite (the reader refuses NaN waveforms), so a NaN score means broken
     // weights; a file of NaN scores must never be written as a success.
     if (!torch::isfinite(s).all().item<bool>())
@@ -224,6 +249,9 @@ std::unique_ptr<Scorer> make_bare_model_scorer(const fs::path& model_pt, const S
 NeuralAccess neural_access(const Scorer& scorer, EventSource& source) {
   const auto* s = dynamic_cast<const NeuralScorer*>(&scorer);
   auto* src = dynamic_cast<WaveformSource*>(&source);
+  if (scorer.record().ensemble_members > 0)
+    throw core::InputError(scorer.description() + ": an ensemble; explain one member (--model RUN/" +
+                           ensemble_member_dir(0) + ")");
   if (!s || !src)
     throw core::InputError(scorer.description() + ": not a neural network (gradient methods need one)");
   return {s->module(), src->pd_, s->model_path().string()};

@@ -6,6 +6,7 @@
 
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/run/record.hpp"
 #include "wavelearn/run/run_dir.hpp"
 #include "wavelearn/tabular/model.hpp"
 
@@ -20,7 +21,8 @@ namespace {
 // A run that failed before its first checkpoint holds nothing worth keeping, and its files
 // (config.toml, preprocess.json) would make the corrected rerun need --force.
 void discard_failed_start(std::unique_ptr<RunDir> dir) {
-  if (!dir->was_fresh() || dir->has("checkpoint.pt")) return;
+  // An ensemble's finished or checkpointed members are kept for --resume.
+  if (!dir->was_fresh() || dir->has("checkpoint.pt") || dir->has(ensemble_member_dir(0) + "/checkpoint.pt")) return;
   dir->discard_contents();
   const auto path = dir->path();
   const bool created = dir->was_created();
@@ -36,6 +38,9 @@ TrainResult train_run(core::Config config, const TrainOptions& o) {
   if (tabular && o.data.empty())
     throw core::InputError("train: model.type = \"" + config.get<std::string>("model.type") +
                            "\" needs --data FEATURES.h5 (from `wavelearn dsp FILE --out FEATURES.h5`)");
+  if (tabular && config.has("train.ensemble"))
+    throw core::InputError("train.ensemble applies to neural networks; model.type = \"" +
+                           config.get<std::string>("model.type") + "\" is one model");
   if (tabular && o.resume)
     throw core::InputError("train: --resume applies to neural networks; model.type = \"" +
                            config.get<std::string>("model.type") + "\" trains in one pass");

@@ -15,6 +15,7 @@
 #include "wavelearn/train/interrupt.hpp"
 #include "wavelearn/train/resume_guard.hpp"
 #include "wavelearn/train/run.hpp"
+#include "wavelearn/train/train_spec.hpp"
 
 namespace wl::run {
 
@@ -85,6 +86,11 @@ std::string train_neural(const core::Config& config_in, const RunDir& dir, const
     const auto saved = core::Config::load(dir.file("config.toml"));
     if (saved.has("data.file"))
       config.set_string("data.file", saved.get<std::string>("data.file"), dir.file("config.toml").string());
+  }
+  {
+    const core::Config probe = config;  // the members read every key themselves
+    const int members = train::train_spec_from(probe).ensemble;
+    if (members > 1) return train_ensemble(config, dir, o, members);
   }
   const std::string name = config.get<std::string>("name", dir.path().filename().string());
   train::RunOptions ro{dir.path(), o.resume, o.resume_with_changes, o.quiet, o.threads};

@@ -1,5 +1,6 @@
 #include "wavelearn/run/uncertainty.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "wavelearn/eval/conformal.hpp"
@@ -71,6 +72,62 @@ void add_regression(const ScoreColumn& col, std::size_t c, const std::vector<dou
   u.json["conformal"]["half_width"] = eval::finite_or_null(interval.qhat);
 }
 
+// Rows x classes probabilities of the class columns, and the true class, for rows whose
+// class is known (a whole number in range).
+void class_rows(const ScoredRows& s, const std::vector<std::size_t>& cols, const std::vector<double>& target,
+                std::vector<double>& probs, std::vector<int>& truth) {
+  for (std::size_t i = 0; i < s.rows.size(); ++i) {
+    const double y = target[s.rows[i]];
+    if (!(y >= 0 && y < static_cast<double>(cols.size()) && y == std::floor(y))) continue;
+    for (const auto c : cols) probs.push_back(s.scores[i * s.n_columns + c]);
+    truth.push_back(static_cast<int>(y));
+  }
+}
+
+// Top-label calibration: the highest class probability against whether that class is right.
+void top_label(const std::vector<double>& probs, std::size_t k, const std::vector<int>& y, std::vector<double>& conf,
+               std::vector<double>& correct) {
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const auto row = probs.begin() + static_cast<std::ptrdiff_t>(i * k);
+    const auto best = std::max_element(row, row + static_cast<std::ptrdiff_t>(k));
+    conf.push_back(*best);
+    correct.push_back(best - row == y[i] ? 1.0 : 0.0);
+  }
+}
+
+// A multiclass head: one temperature for all classes, the top-label ECE before and after,
+// and conformal prediction sets over the classes.
+void add_multiclass(const std::vector<ScoreColumn>& columns, const EventTable& events, const ScoredRows& val,
+                    const ScoredRows& test, double alpha, Uncertainty& u) {
+  std::vector<std::size_t> cols;
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (columns[c].kind == "class") cols.push_back(c);
+  const auto* target = cols.size() >= 2 ? events.field(columns[cols[0]].target) : nullptr;
+  if (!target || u.json.contains("calibration")) return;
+  std::vector<double> pv, pt;
+  std::vector<int> yv, yt;
+  class_rows(val, cols, *target, pv, yv);
+  class_rows(test, cols, *target, pt, yt);
+  if (yv.empty() || yt.empty()) return;
+  const std::size_t k = cols.size();
+  BinaryCalibration b{columns[cols[0]].target + " (top label)"};
+  b.temperature = eval::fit_temperature_multiclass(pv, k, yv);
+  std::vector<double> conf, correct, conf_after, correct_after;
+  top_label(pt, k, yt, conf, correct);
+  top_label(eval::apply_temperature_multiclass(pt, k, b.temperature), k, yt, conf_after, correct_after);
+  b.ece_before = eval::expected_calibration_error(conf, correct);
+  b.ece_after = eval::expected_calibration_error(conf_after, correct_after);
+  b.before = eval::reliability_bins(conf, correct);
+  b.after = eval::reliability_bins(conf_after, correct_after);
+  u.json["calibration"] = {{"label", b.label}, {"temperature", b.temperature}, {"ece_before", b.ece_before},
+                           {"ece_after", b.ece_after}, {"fitted_on", "validation"}, {"n_validation", yv.size()}};
+  const auto sets = eval::fit_conformal_classifier(pv, k, yv, alpha);
+  const auto cov = eval::set_coverage(pt, k, yt, sets);
+  u.json["conformal"] = coverage_json(cov, "mean_set_size", cov.mean_set_size);
+  u.json["conformal"]["label"] = columns[cols[0]].target;
+  u.binary.push_back(std::move(b));
+}
+
 }  // namespace
 
 Uncertainty uncertainty_of(const std::vector<ScoreColumn>& columns, const EventTable& events,
@@ -83,6 +140,7 @@ Uncertainty uncertainty_of(const std::vector<ScoreColumn>& columns, const EventT
     if (columns[c].kind == "binary") add_binary(columns[c], c, *target, validation, evaluated, alpha, u);
     if (columns[c].kind == "regression") add_regression(columns[c], c, *target, validation, evaluated, alpha, u);
   }
+  add_multiclass(columns, events, validation, evaluated, alpha, u);
   return u;
 }
 

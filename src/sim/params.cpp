@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/rng.hpp"
@@ -85,45 +86,105 @@ void SimParams::validate() const {
   }
 }
 
+namespace {
+
+// Every parameter by name, for the attribute list and for `simulate --param NAME=VALUE`.
+template <class P, class F>
+void for_each_parameter(P& p, F&& f) {
+  f("sample_period_ns", p.sample_period_ns);
+  f("n_samples", p.n_samples);
+  f("pretrigger_ns", p.pretrigger_ns);
+  f("tp0_jitter_ns", p.tp0_jitter_ns);
+  f("n_detectors", p.n_detectors);
+  f("n_runs", p.n_runs);
+  f("first_run_number", p.first_run_number);
+  f("min_energy_kev", p.min_energy_kev);
+  f("peak_to_total_ref", p.peak_to_total_ref);
+  f("peak_to_total_slope", p.peak_to_total_slope);
+  f("dep_probability", p.dep_probability);
+  f("sep_probability", p.sep_probability);
+  f("multi_compton_fraction", p.multi_compton_fraction);
+  f("dep_single_site", p.dep_single_site);
+  f("sep_single_site", p.sep_single_site);
+  f("fep_single_site_low", p.fep_single_site_low);
+  f("fep_single_site_high", p.fep_single_site_high);
+  f("fep_single_site_scale_kev", p.fep_single_site_scale_kev);
+  f("compton_single_site_low", p.compton_single_site_low);
+  f("compton_single_site_high", p.compton_single_site_high);
+  f("site_merge_scale_kev", p.site_merge_scale_kev);
+  f("max_sites", p.max_sites);
+  f("min_site_separation_ns", p.min_site_separation_ns);
+  f("min_site_fraction", p.min_site_fraction);
+  f("site_spread_ns", p.site_spread_ns);
+  f("npc_fraction", p.npc_fraction);
+  f("npc_drift_min_ns", p.npc_drift_min_ns);
+  f("npc_drift_max_ns", p.npc_drift_max_ns);
+  f("alpha_fraction", p.alpha_fraction);
+  f("alpha_energy_kev", p.alpha_energy_kev);
+  f("alpha_degrade_min", p.alpha_degrade_min);
+  f("alpha_drift_min_ns", p.alpha_drift_min_ns);
+  f("alpha_drift_max_ns", p.alpha_drift_max_ns);
+  f("alpha_dcr_fraction_min", p.alpha_dcr_fraction_min);
+  f("alpha_dcr_fraction_max", p.alpha_dcr_fraction_max);
+  f("alpha_dcr_tau_min_ns", p.alpha_dcr_tau_min_ns);
+  f("alpha_dcr_tau_max_ns", p.alpha_dcr_tau_max_ns);
+  f("tl_fraction", p.tl_fraction);
+  f("tl_drift_min_ns", p.tl_drift_min_ns);
+  f("tl_late_fraction_min", p.tl_late_fraction_min);
+  f("tl_late_fraction_max", p.tl_late_fraction_max);
+  f("tl_late_tau_min_ns", p.tl_late_tau_min_ns);
+  f("tl_late_tau_max_ns", p.tl_late_tau_max_ns);
+  f("tl_loss_min", p.tl_loss_min);
+  f("tl_loss_max", p.tl_loss_max);
+  f("pileup_fraction", p.pileup_fraction);
+  f("pileup_margin_ns", p.pileup_margin_ns);
+  f("drift_min_ns", p.drift_min_ns);
+  f("drift_max_ns", p.drift_max_ns);
+  f("drift_ref_ns", p.drift_ref_ns);
+  f("eps_min", p.eps_min);
+  f("eps_max", p.eps_max);
+  f("electronics_tau_min_ns", p.electronics_tau_min_ns);
+  f("electronics_tau_max_ns", p.electronics_tau_max_ns);
+  f("decay_tau_min_ns", p.decay_tau_min_ns);
+  f("decay_tau_max_ns", p.decay_tau_max_ns);
+  f("contact_sigma", p.contact_sigma);
+  f("contact_range", p.contact_range);
+  f("template_bin_ns", p.template_bin_ns);
+  f("template_substeps", p.template_substeps);
+  f("gain_min_adc_per_kev", p.gain_min_adc_per_kev);
+  f("gain_max_adc_per_kev", p.gain_max_adc_per_kev);
+  f("baseline_min_adc", p.baseline_min_adc);
+  f("baseline_max_adc", p.baseline_max_adc);
+  f("baseline_jitter_adc", p.baseline_jitter_adc);
+  f("white_noise_min_kev", p.white_noise_min_kev);
+  f("white_noise_max_kev", p.white_noise_max_kev);
+  f("lf_noise_kev", p.lf_noise_kev);
+  f("lf_tau_ns", p.lf_tau_ns);
+  f("trapping_sigma_frac", p.trapping_sigma_frac);
+  f("noise_bank_log2", p.noise_bank_log2);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, double>> parameter_list(const SimParams& p) {
-  return {
-      {"sample_period_ns", p.sample_period_ns}, {"n_samples", p.n_samples},
-      {"pretrigger_ns", p.pretrigger_ns}, {"tp0_jitter_ns", p.tp0_jitter_ns},
-      {"n_detectors", p.n_detectors}, {"n_runs", p.n_runs}, {"first_run_number", p.first_run_number},
-      {"min_energy_kev", p.min_energy_kev}, {"peak_to_total_ref", p.peak_to_total_ref},
-      {"peak_to_total_slope", p.peak_to_total_slope}, {"dep_probability", p.dep_probability},
-      {"sep_probability", p.sep_probability}, {"multi_compton_fraction", p.multi_compton_fraction},
-      {"dep_single_site", p.dep_single_site}, {"sep_single_site", p.sep_single_site},
-      {"fep_single_site_low", p.fep_single_site_low}, {"fep_single_site_high", p.fep_single_site_high},
-      {"fep_single_site_scale_kev", p.fep_single_site_scale_kev},
-      {"compton_single_site_low", p.compton_single_site_low},
-      {"compton_single_site_high", p.compton_single_site_high},
-      {"site_merge_scale_kev", p.site_merge_scale_kev}, {"max_sites", p.max_sites},
-      {"min_site_separation_ns", p.min_site_separation_ns},
-      {"min_site_fraction", p.min_site_fraction}, {"site_spread_ns", p.site_spread_ns}, {"npc_fraction", p.npc_fraction},
-      {"npc_drift_min_ns", p.npc_drift_min_ns}, {"npc_drift_max_ns", p.npc_drift_max_ns},
-      {"alpha_fraction", p.alpha_fraction}, {"alpha_energy_kev", p.alpha_energy_kev},
-      {"alpha_degrade_min", p.alpha_degrade_min}, {"alpha_drift_min_ns", p.alpha_drift_min_ns},
-      {"alpha_drift_max_ns", p.alpha_drift_max_ns}, {"alpha_dcr_fraction_min", p.alpha_dcr_fraction_min},
-      {"alpha_dcr_fraction_max", p.alpha_dcr_fraction_max}, {"alpha_dcr_tau_min_ns", p.alpha_dcr_tau_min_ns},
-      {"alpha_dcr_tau_max_ns", p.alpha_dcr_tau_max_ns}, {"tl_fraction", p.tl_fraction},
-      {"tl_drift_min_ns", p.tl_drift_min_ns}, {"tl_late_fraction_min", p.tl_late_fraction_min},
-      {"tl_late_fraction_max", p.tl_late_fraction_max}, {"tl_late_tau_min_ns", p.tl_late_tau_min_ns},
-      {"tl_late_tau_max_ns", p.tl_late_tau_max_ns}, {"tl_loss_min", p.tl_loss_min},
-      {"tl_loss_max", p.tl_loss_max}, {"pileup_fraction", p.pileup_fraction},
-      {"pileup_margin_ns", p.pileup_margin_ns}, {"drift_min_ns", p.drift_min_ns},
-      {"drift_max_ns", p.drift_max_ns}, {"drift_ref_ns", p.drift_ref_ns}, {"eps_min", p.eps_min},
-      {"eps_max", p.eps_max}, {"electronics_tau_min_ns", p.electronics_tau_min_ns},
-      {"electronics_tau_max_ns", p.electronics_tau_max_ns}, {"decay_tau_min_ns", p.decay_tau_min_ns},
-      {"decay_tau_max_ns", p.decay_tau_max_ns}, {"contact_sigma", p.contact_sigma}, {"contact_range", p.contact_range},
-      {"template_bin_ns", p.template_bin_ns},
-      {"template_substeps", p.template_substeps}, {"gain_min_adc_per_kev", p.gain_min_adc_per_kev},
-      {"gain_max_adc_per_kev", p.gain_max_adc_per_kev}, {"baseline_min_adc", p.baseline_min_adc},
-      {"baseline_max_adc", p.baseline_max_adc}, {"baseline_jitter_adc", p.baseline_jitter_adc},
-      {"white_noise_min_kev", p.white_noise_min_kev}, {"white_noise_max_kev", p.white_noise_max_kev},
-      {"lf_noise_kev", p.lf_noise_kev}, {"lf_tau_ns", p.lf_tau_ns},
-      {"trapping_sigma_frac", p.trapping_sigma_frac}, {"noise_bank_log2", p.noise_bank_log2},
-  };
+  std::vector<std::pair<std::string, double>> out;
+  for_each_parameter(p, [&](const char* name, const auto& v) { out.emplace_back(name, static_cast<double>(v)); });
+  return out;
+}
+
+void set_parameter(SimParams& p, const std::string& name, double value) {
+  if (!std::isfinite(value)) throw core::InputError("simulate --param " + name + ": must be a finite number");
+  bool found = false;
+  for_each_parameter(p, [&](const char* n, auto& v) {
+    if (name != n) return;
+    found = true;
+    using T = std::decay_t<decltype(v)>;
+    if (std::is_integral_v<T> && value != std::floor(value))
+      throw core::InputError("simulate --param " + name + ": must be a whole number");
+    v = static_cast<T>(value);
+  });
+  if (!found) throw core::InputError("simulate --param " + name + ": no such simulation parameter (see the file "
+                                     "attributes of any simulated file, or docs/simulation.md)");
 }
 
 std::vector<DetectorParams> make_detectors(const SimParams& p, uint64_t seed) {

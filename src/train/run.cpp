@@ -112,7 +112,10 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
 
   const auto input_samples = static_cast<int64_t>(data.preprocessor->window_length_samples());
   head.fit_target_scaling(rows_targets(ds, data.split.train));
-  torch::manual_seed(train_spec.seed);
+  if (train_spec.ensemble > 1)
+    throw core::InputError("train.ensemble = " + std::to_string(train_spec.ensemble) +
+                           ": an ensemble is trained member by member (wavelearn train), not in one call");
+  torch::manual_seed(train_spec.init_seed);
   auto model = nn::build_model(model_spec, input_samples, head.n_outputs());
   nn::attach_head(model, head);
   Trainer trainer(model, head, train_spec, o.quiet);
@@ -134,7 +137,7 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   const auto epochs_run = trainer.state().epochs_done - first_epoch;
   const double samples = static_cast<double>(data.train->n_batches() * data.train->options().batch_size);
   s.train_samples_per_s = s.train_seconds > 0 ? static_cast<double>(epochs_run) * samples / s.train_seconds : 0.0;
-  export_model(trainer, data, head, model_spec.type, input_samples, train_spec.seed, o.out);
+  export_model(trainer, data, head, model_spec.type, input_samples, train_spec.init_seed, o.out);
   data.train.reset();
   validate_best(trainer, data, config, s);
 

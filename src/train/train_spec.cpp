@@ -8,6 +8,7 @@ namespace wl::train {
 namespace {
 constexpr double kMaxLearningRate = 10.0;
 constexpr int64_t kMaxEpochs = 1000000;
+constexpr int kMaxEnsemble = 100;  // run::kMaxEnsembleMembers
 void require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw core::InputError("train." + key + ": " + what);
 }
@@ -16,6 +17,8 @@ void require(bool ok, const std::string& key, const std::string& what) {
 TrainSpec train_spec_from(const core::Config& c) {
   TrainSpec s;
   s.seed = c.get<uint64_t>("seed", 42);
+  s.init_seed = c.get<uint64_t>("train.init_seed", s.seed);
+  s.ensemble = c.get<int>("train.ensemble", s.ensemble);
   s.epochs = c.get<int64_t>("train.epochs", s.epochs);
   s.optimizer = c.get<std::string>("train.optimizer", s.optimizer);
   s.lr = c.get<double>("train.lr", s.lr);
@@ -41,6 +44,8 @@ TrainSpec train_spec_from(const core::Config& c) {
   s.min_delta = c.get<double>("train.min_delta", s.min_delta);
   s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
 
+  require(s.ensemble >= 1 && s.ensemble <= kMaxEnsemble, "ensemble",
+          "must be from 1 to " + std::to_string(kMaxEnsemble) + " members (got " + c.value_text("train.ensemble") + ")");
   require(s.epochs >= 1 && s.epochs <= kMaxEpochs, "epochs", "must be from 1 to " + std::to_string(kMaxEpochs));
   require(s.optimizer == "adam" || s.optimizer == "adamw" || s.optimizer == "sgd" ||
               s.optimizer == "rmsprop" || s.optimizer == "adagrad",

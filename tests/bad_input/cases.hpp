@@ -22,6 +22,7 @@ struct BadCase {
 // Training commands start from the smallest preset run.
 #define WL_TRAIN "-q --threads 2 train --config {preset:seed-fcnet} --set train.epochs=1 "
 #define WL_BDT "-q train --config {preset:bdt} --data {features} --set model.n_trees=5 "
+#define WL_QUANTILE "-q --threads 2 train --config {preset:energy-quantile} --data {base} --out {out} --set train.epochs=1 "
 
 inline const std::vector<BadCase>& bad_input_cases() {
   static const std::vector<BadCase> cases = {
@@ -163,6 +164,13 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"multitask_weights_zero",
        "-q train --config {preset:multitask} --data {base} --out {out} --set 'task.task_weights=[0,0,0,0,0]'",
        "task_weights", "{out}"},
+      // Quantile levels: sorted, distinct, in (0, 1), the median among them.
+      {"quantiles_unsorted", WL_QUANTILE "--set 'task.quantiles=[0.84,0.5,0.16]'", "task.quantiles", "{out}"},
+      {"quantiles_repeated", WL_QUANTILE "--set 'task.quantiles=[0.16,0.5,0.5]'", "task.quantiles", "{out}"},
+      {"quantiles_outside", WL_QUANTILE "--set 'task.quantiles=[0.16,0.5,1.2]'", "task.quantiles", "{out}"},
+      {"quantiles_zero", WL_QUANTILE "--set 'task.quantiles=[0,0.5,0.84]'", "task.quantiles", "{out}"},
+      {"quantiles_no_median", WL_QUANTILE "--set 'task.quantiles=[0.16,0.84]'", "task.quantiles", "{out}"},
+      {"quantiles_not_numbers", WL_QUANTILE "--set 'task.quantiles=[\"low\",0.5]'", "task.quantiles", "{out}"},
       {"predict_preprocess_of_a_table", "-q predict --model {run} --data {base} --out {out} --preprocess {features}",
        "features.h5", "{out}"},
       // explain: methods, options, models.
@@ -182,6 +190,26 @@ inline const std::vector<BadCase>& bad_input_cases() {
        "{out}"},
       {"explain_out_proc", "-q explain --model {run} --out /proc/wl_bad_input_explain", "/proc/wl_bad_input_explain",
        ""},
+      // Uncertainty: MC dropout, ensembles, conformal alpha, shifted detectors.
+      {"predict_mc_without_dropout", "-q predict --model {run} --data {base} --out {out} --mc-samples 5",
+       "model.dropout", "{out}"},
+      {"predict_mc_one_sample", "-q predict --model {run} --data {base} --out {out} --mc-samples 1", "--mc-samples",
+       "{out}"},
+      {"evaluate_alpha_zero", "-q evaluate --model {run} --out {out} --alpha 0", "--alpha", "{out}"},
+      {"evaluate_alpha_above_one", "-q evaluate --model {run} --out {out} --alpha 1.5", "--alpha", "{out}"},
+      {"evaluate_alpha_nan", "-q evaluate --model {run} --out {out} --alpha nan", "--alpha", "{out}"},
+      {"evaluate_shifted_missing", "-q evaluate --model {run} --out {out} --shifted {dir}/none.h5", "none.h5",
+       "{out}"},
+      {"train_ensemble_zero", WL_TRAIN "--data {base} --out {out} --set train.ensemble=0", "train.ensemble", "{out}"},
+      {"train_ensemble_huge", WL_TRAIN "--data {base} --out {out} --set train.ensemble=1000", "train.ensemble",
+       "{out}"},
+      {"train_ensemble_bdt", WL_BDT "--out {out} --set train.ensemble=3", "train.ensemble", "{out}"},
+      {"simulate_param_unknown", "-q simulate --events 10 --out {out} --param foo=1", "foo", "{out}"},
+      {"simulate_param_text", "-q simulate --events 10 --out {out} --param electronics_tau_min_ns=slow",
+       "electronics_tau_min_ns", "{out}"},
+      {"simulate_param_out_of_range", "-q simulate --events 10 --out {out} --param electronics_tau_min_ns=-5",
+       "electronics_tau_min_ns", "{out}"},
+      {"simulate_param_no_value", "-q simulate --events 10 --out {out} --param max_sites", "max_sites", "{out}"},
       // Paths: special filesystems, missing directories, existing outputs.
       {"predict_out_proc", "-q predict --model {run} --data {base} --out /proc/wl_bad_input.h5",
        "/proc/wl_bad_input.h5", ""},
@@ -211,5 +239,6 @@ inline const std::vector<BadCase>& bad_input_cases() {
 
 #undef WL_TRAIN
 #undef WL_BDT
+#undef WL_QUANTILE
 
 }  // namespace wl::test

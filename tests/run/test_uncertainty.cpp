@@ -66,4 +66,42 @@ TEST(Uncertainty, NothingWithoutValidationEvents) {
   EXPECT_TRUE(uncertainty_of({{"score", "psd_label_low_avse", "binary"}}, s.table, {}, s.test).json.empty());
 }
 
+// Three classes, logits z_k; the model reports softmax(2.5 z): right ranking, over-confident.
+Sample overconfident_classes(std::size_t n) {
+  wl::core::Rng rng(9, 1);
+  Sample s;
+  std::vector<double> y;
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    double z[3], p[3], q[3], sp = 0.0, sq = 0.0;
+    for (int k = 0; k < 3; ++k) {
+      z[k] = 1.2 * rng.normal();
+      sp += (p[k] = std::exp(z[k]));
+      sq += (q[k] = std::exp(2.5 * z[k]));
+    }
+    const double u = rng.uniform() * sp;
+    y.push_back(u < p[0] ? 0.0 : u < p[0] + p[1] ? 1.0 : 2.0);
+    s.table.id.push_back(static_cast<int64_t>(i));
+    auto& part = i < n ? s.validation : s.test;
+    part.rows.push_back(i);
+    for (int k = 0; k < 3; ++k) part.scores.push_back(q[k] / sq);
+    part.n_columns = 3;
+  }
+  s.table.fields["psd_class"] = y;
+  return s;
+}
+
+TEST(Uncertainty, MulticlassTemperatureAndSets) {
+  const auto s = overconfident_classes(15000);
+  const auto u = uncertainty_of({{"p0", "psd_class", "class"}, {"p1", "psd_class", "class"}, {"p2", "psd_class", "class"}},
+                                s.table, s.validation, s.test);
+  ASSERT_EQ(u.binary.size(), 1u);
+  EXPECT_NEAR(u.binary[0].temperature, 2.5, 0.2);
+  EXPECT_GT(u.binary[0].ece_before, 0.05);
+  EXPECT_LT(u.binary[0].ece_after, 0.02);
+  const auto& c = u.json.at("conformal");
+  EXPECT_NEAR(c.at("coverage").get<double>(), 0.9, 0.02);
+  EXPECT_GT(c.at("mean_set_size").get<double>(), 1.0);
+  EXPECT_EQ(c.at("label"), "psd_class");
+}
+
 }  // namespace

@@ -62,6 +62,10 @@ std::vector<Case> cases() {
     r.loss = loss;
     c.push_back({r, [](const Toy& t) { return t.energy; }});
   }
+  auto quantile = spec("quantile", {"energy"});
+  quantile.quantiles = wl::nn::kDefaultQuantiles;
+  c.push_back({quantile, [](const Toy& t) { return t.energy; }});
+  c.push_back({spec("gaussian", {"energy"}), [](const Toy& t) { return t.energy; }});
   auto rs = spec("regression", {"efficiency"});
   rs.activation = "sigmoid";
   rs.scale_auto = false;

@@ -26,14 +26,16 @@ struct TrainingData {
   std::shared_ptr<BatchLoader> train;          // shuffled, drop_last
   std::shared_ptr<BatchLoader> validation;     // shuffled, drop_last (as the lectures)
   std::shared_ptr<BatchLoader> test;           // null when test_fraction is 0; in order
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;          // the split
+  std::uint64_t shuffle_seed = 0;  // the loaders' shuffles
 };
 
 // Everything the data side reads from the configuration, read without touching the file:
 // read the plan (and every other section), call Config::check_all_used(), then prepare, so a
 // typo in a key fails before minutes of reading.
 struct TrainingPlan {
-  std::uint64_t seed = 42;
+  std::uint64_t seed = 42;          // the split
+  std::uint64_t shuffle_seed = 42;  // the loaders: `train.init_seed`, by default `seed`
   DatasetConfig dataset;
   PreprocessConfig preprocess;
   LoaderOptions loader;

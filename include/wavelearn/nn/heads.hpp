@@ -13,6 +13,12 @@
 //                   the model learns (target - offset) / scale      score = act(out)*scale+offset
 //   multitask       one output per target: binary targets BCEWithLogits, regression targets
 //                   as above; loss = sum of task_weights[i] * loss_i scores per target
+//   quantile        1 output per level of `quantiles` (sorted, distinct, in (0, 1), 0.5 among
+//                   them), pinball loss on the scaled target     scores = sort(out)*scale+offset
+//   gaussian        2 outputs, mean and log-variance of the scaled target, Gaussian negative
+//                   log-likelihood             scores = mean*scale+offset, exp(logvar/2)*scale
+// quantile and gaussian are regressions of column 0 that also say how uncertain each event's
+// estimate is (docs/models.md, "Uncertainty heads").
 // Targets arrive as a (batch, n_targets) float tensor; binary and multitask heads use the
 // columns in order, multiclass the last column (class index), regression column 0.
 #include <torch/torch.h>
@@ -39,10 +45,32 @@ struct HeadSpec {
   std::vector<double> task_weights;                 // multitask: one per target (default 1)
   // multitask: which target columns are regressions (the rest are binary labels).
   std::vector<bool> is_regression;
+  std::vector<double> quantiles;  // quantile: the levels, one output each
 };
 
+// task.quantiles when not set: the median and the levels of a central 68 % interval (+-1
+// sigma of a Gaussian), so the interval reads like the error bar physicists quote.
+inline const std::vector<double> kDefaultQuantiles = {0.16, 0.5, 0.84};
+
+// The gaussian head's log-variance (of the scaled target, whose training spread is 1) is
+// clamped to this range: sigma from 4.5e-5 to 150 training standard deviations, never binding
+// for a sensible model, but exp() of a wild early output cannot overflow the loss to Inf/NaN.
+inline constexpr double kMinLogVariance = -20.0;
+inline constexpr double kMaxLogVariance = 10.0;
+
+// Pinball (quantile) loss, the mean over events and levels of
+// rho_tau(r) = max(tau * r, (tau - 1) * r) with r = target - q_tau: its minimiser over q_tau is
+// the tau-quantile of the target. quantiles (batch, n_levels), target (batch, 1).
+torch::Tensor pinball_loss(const torch::Tensor& quantiles, const torch::Tensor& target,
+                           const std::vector<double>& levels);
+// Gaussian negative log-likelihood without its constant, the mean over events of
+// 0.5 * (log_var + (target - mean)^2 / exp(log_var)); log_var clamped to
+// [kMinLogVariance, kMaxLogVariance] in value only (the gradient passes, so a clamped output
+// can come back). All (batch, 1).
+torch::Tensor gaussian_nll(const torch::Tensor& mean, const torch::Tensor& log_var, const torch::Tensor& target);
+
 // Reads [task]: kind, activation, loss, task_weights, scale_auto, target_offset,
-// target_scale. target_names, n_classes and is_regression come from the dataset.
+// target_scale, quantiles. target_names, n_classes and is_regression come from the dataset.
 HeadSpec head_spec_from(const core::Config& config, const std::vector<std::string>& target_names,
                         int64_t n_classes, const std::string& energy_field);
 
@@ -61,7 +89,8 @@ class Head {
   std::string score_source() const;
 
   // The validation metric and its name: "auc" (binary), "accuracy" (multiclass),
-  // "rmse" (regression, target units), "mean_auc" (multitask, over the binary targets).
+  // "rmse" (regression, target units; the median or the mean of quantile and gaussian),
+  // "mean_auc" (multitask, over the binary targets).
   std::string metric_name() const;
   // scores (n, n_scores) and targets (n, n_targets) of all validation events. NaN when
   // undefined (e.g. only one class present).
@@ -80,6 +109,7 @@ class Head {
 
  private:
   torch::Tensor regression_loss(const torch::Tensor& out, const torch::Tensor& target) const;
+  void check_interval_spec() const;  // quantile and gaussian settings
   HeadSpec spec_;
 };
 

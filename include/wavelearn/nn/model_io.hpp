@@ -16,6 +16,8 @@ namespace wl::nn {
 
 inline constexpr const char* kModelMetadataFile = "wavelearn_model.json";
 inline constexpr const char* kPreprocessFile = "preprocess.json";
+// A bool attribute of models with dropout: true keeps dropout on in eval mode (MC dropout).
+inline constexpr const char* kMcDropoutAttribute = "mc_dropout";
 
 struct ModelFile {
   torch::jit::Module module;
@@ -34,6 +36,10 @@ void save_model(torch::jit::Module& module, const std::filesystem::path& path,
 // Loads on CPU in eval mode. Throws InputError naming the path when it is missing or not a
 // TorchScript archive.
 ModelFile load_model(const std::filesystem::path& path);
+
+// Monte Carlo dropout: switches the model's dropout on (or off) while it stays in eval mode.
+// InputError naming the path when the model has no dropout, or was saved before the switch existed.
+void set_mc_dropout(torch::jit::Module& module, bool on, const std::string& model_path);
 
 // Whether the module has a method of this name (e.g. "score").
 bool has_method(const torch::jit::Module& module, const std::string& name);

@@ -30,6 +30,8 @@ struct ModelCard {
   // Quantitative analyses
   std::vector<Table> unitary_results;
   std::vector<Table> intersectional_results;  // e.g. per energy region x cut
+  // Uncertainty (calibration, conformal coverage, spread) and interpretability (attributions)
+  std::string uncertainty, interpretability;
   // Ethical considerations; caveats and recommendations
   std::string ethical_considerations, caveats_and_recommendations;
 };

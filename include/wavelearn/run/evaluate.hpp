@@ -22,6 +22,10 @@ struct EvaluateOptions {
   std::size_t waveforms_per_class = 3;   // example waveforms in the report
   bool quiet = false;
   int threads = 0;  // 0: all cores
+  // Events of a shifted detector (another simulation's response): the out-of-distribution
+  // check of the model's uncertainty (metrics.json "ood"); empty: none.
+  std::string shifted;
+  double alpha = 0.1;  // split-conformal miscoverage: 1 - alpha sets and intervals
 };
 
 struct EvaluateSummary {

@@ -4,6 +4,7 @@
 // a batch), writing predictions.h5-style columns (id, event_index, energy_kev, scores, and
 // the file's labels and truth when present). No libtorch here.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@ struct PredictOptions {
   bool all_events = false;  // ignore the training energy threshold
   std::size_t batch_size = 1024;
   int threads = 0;
+  int mc_samples = 0;     // Monte Carlo dropout passes per event (0: off)
+  uint64_t mc_seed = 42;  // their dropout masks
 };
 
 struct PredictSummary {

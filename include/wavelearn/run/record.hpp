@@ -14,6 +14,11 @@ namespace wl::run {
 
 class RunDir;
 
+inline constexpr int kMaxEnsembleMembers = 100;
+
+// The directory of ensemble member k inside its run directory.
+std::string ensemble_member_dir(int k);
+
 struct SplitRecord {
   core::PartFractions fractions;
   core::GroupBy group_by = core::GroupBy::kEvent;
@@ -30,6 +35,8 @@ struct RunRecord {
   double energy_threshold_kev = -1.0;  // < 0: none
   SplitRecord split;
   std::string name;  // a display name (the preset's `name`, else the directory name)
+  // > 0: a deep ensemble; its members are complete runs in member_0 ... member_{K-1}.
+  int ensemble_members = 0;
 
   bool is_binary() const;      // one binary label (any binary head, or a tabular classifier)
   bool is_regression() const;  // one regression target

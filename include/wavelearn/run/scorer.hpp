@@ -42,9 +42,13 @@ class EventSource {
 
 // One column of a model's scores: its name (predictions.h5), the target it predicts ("" when
 // none) and what it is: "binary" (P(label = 1)), "regression" (the target in its units),
-// "class" (P(class k) of target psd_class), "raw" (a model without a task head).
+// "class" (P(class k) of target psd_class), "raw" (a model without a task head), or a
+// column describing the uncertainty of another: "spread" (the standard deviation of an
+// ensemble's or MC-dropout samples' scores), "quantile" (the target's quantile at `level`),
+// "sigma" (a predicted standard deviation of the target). Metrics skip kinds they do not know.
 struct ScoreColumn {
   std::string name, target, kind;
+  double level = 0.0;  // "quantile" columns: the quantile level in (0, 1)
 };
 
 struct OpenOptions {
@@ -72,6 +76,10 @@ struct ScorerOptions {
   // Neural models: a preprocess.json to use instead of the one inside model.pt (e.g. for a
   // TorchScript model scripted in Python, which carries none).
   std::filesystem::path preprocess_json;
+  // Neural models with dropout: score each event this many times with dropout on (Monte
+  // Carlo dropout) and give the mean, plus a "spread" column per score; 0: off.
+  int mc_samples = 0;
+  uint64_t mc_seed = 42;  // the dropout masks: the same seed gives the same scores
 };
 
 // The Scorer of a run directory (run.json names its family), or of a bare TorchScript file
@@ -83,6 +91,10 @@ std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& run_dir, const 
 std::unique_ptr<Scorer> make_neural_scorer(const std::filesystem::path& run_dir, const RunRecord& r,
                                            const ScorerOptions& o);
 std::unique_ptr<Scorer> make_bare_model_scorer(const std::filesystem::path& model_pt, const ScorerOptions& o);
+// An ensemble run (run.json "ensemble_members" > 0): its members' Scorers, averaged
+// (scorer_ensemble.cpp).
+std::unique_ptr<Scorer> make_ensemble_scorer(const std::filesystem::path& run_dir, const RunRecord& r,
+                                             const ScorerOptions& o);
 std::unique_ptr<Scorer> make_tabular_scorer(const std::filesystem::path& run_dir, const RunRecord& r,
                                             const ScorerOptions& o);
 

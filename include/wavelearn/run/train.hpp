@@ -36,5 +36,8 @@ TrainResult train_run(core::Config config, const TrainOptions& o);
 class RunDir;
 std::string train_neural(const core::Config& config, const RunDir& dir, const TrainOptions& o);
 std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o);
+// train.ensemble = K > 1 (train_ensemble.cpp): K neural runs in dir/member_k, then the
+// ensemble's run.json and metrics.json.
+std::string train_ensemble(const core::Config& config, const RunDir& dir, const TrainOptions& o, int members);
 
 }  // namespace wl::run

@@ -11,6 +11,7 @@
 
 #include "wavelearn/eval/calibration.hpp"
 #include "wavelearn/run/metrics.hpp"
+#include "wavelearn/run/ood.hpp"
 #include "wavelearn/run/scorer.hpp"
 
 namespace wl::run {
@@ -25,6 +26,8 @@ struct BinaryCalibration {
 
 struct Uncertainty {
   std::vector<BinaryCalibration> binary;
+  std::vector<OodScore> ood;  // evaluate --shifted: the out-of-distribution check
+  std::string ood_file;
   nlohmann::json json = nlohmann::json::object();  // {"calibration": ..., "conformal": ...} of the first target
 };
 

@@ -136,6 +136,10 @@ struct SimParams {
 
 // Name/value pairs of every parameter, for the file attributes and the docs.
 std::vector<std::pair<std::string, double>> parameter_list(const SimParams& p);
+// Sets one parameter by its name in parameter_list (e.g. "electronics_tau_min_ns"), for a
+// detector with other response parameters. InputError for an unknown name or a fraction
+// given to a whole-number parameter; call validate() afterwards for the ranges.
+void set_parameter(SimParams& p, const std::string& name, double value);
 
 // Parameters of one detector, drawn once from the seed.
 struct DetectorParams {

@@ -31,12 +31,16 @@ struct TrainSpec {
   int64_t early_stopping_patience = 0;
   double min_delta = 0.0;
   double clip_grad_norm = 0.0;  // 0: off
-  uint64_t seed = 42;           // init, dropout (shuffles: the loaders, same seed)
+  uint64_t seed = 42;           // the split (the top-level `seed`)
+  // Initial weights, dropout masks and the loaders' shuffles: `train.init_seed`, by default
+  // `seed`. Ensemble members differ only in it, so they share their held-out events.
+  uint64_t init_seed = 42;
+  int ensemble = 1;  // train.ensemble: members of a deep ensemble (1: a single network)
 };
 
 // Reads [train]: epochs, optimizer, lr, weight_decay, momentum, nesterov, l1, schedule,
 // step_epochs, gamma, min_lr, plateau_patience, plateau_factor, early_stopping_patience,
-// min_delta, clip_grad_norm; and the top-level `seed`. Throws InputError naming the key for
+// min_delta, clip_grad_norm, init_seed, ensemble; and the top-level `seed`. Throws InputError naming the key for
 // an unknown optimizer or schedule or an out-of-range value.
 TrainSpec train_spec_from(const core::Config& config);
 

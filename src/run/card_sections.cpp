@@ -1,0 +1,85 @@
+// The model card's uncertainty and interpretability sections, in words from the figures
+// evaluate measured (metrics.json) and explain wrote (RUN/explain/explain.json).
+#include <filesystem>
+#include <fstream>
+
+#include "page_sections.hpp"
+#include "wavelearn/report/html.hpp"
+
+namespace wl::run {
+
+namespace {
+
+using nlohmann::json;
+
+std::string pct(const json& v) { return v.is_number() ? report::format_number(100 * v.get<double>(), 3) + " %" : "?"; }
+
+std::string ci(const json& c) {
+  return c.is_array() && c.size() == 2 ? " [" + pct(c[0]) + ", " + pct(c[1]) + "]" : "";
+}
+
+std::string calibration_text(const json& u) {
+  std::string o;
+  if (u.contains("calibration")) {
+    const auto& c = u["calibration"];
+    o += "Temperature scaling fitted on the validation events: T = " +
+         report::format_number(c.value("temperature", 1.0), 3) + ", expected calibration error on the evaluated "
+         "events " + report::format_number(c.value("ece_before", 0.0), 3) + " before and " +
+         report::format_number(c.value("ece_after", 0.0), 3) + " after. ";
+  }
+  if (u.contains("conformal")) {
+    const auto& c = u["conformal"];
+    o += "Split-conformal " + std::string(c.contains("mean_set_size") ? "sets" : "intervals") + " at 1 - alpha = " +
+         pct(1.0 - c.value("alpha", 0.1)) + " covered " + pct(c["coverage"]) + ci(c["coverage_ci95"]) + " of " +
+         c.value("n_events", json(0)).dump() + " evaluated events. ";
+  }
+  return o;
+}
+
+std::string spread_text(const json& u) {
+  std::string o;
+  if (u.contains("ensemble") && u["ensemble"].contains("mean_score_std"))
+    o += "A deep ensemble of " + u["ensemble"]["members"].dump() + " members; mean spread (score_std) " +
+         report::format_number(u["ensemble"]["mean_score_std"].get<double>(), 4) + " on the evaluated events. ";
+  if (u.contains("ood") && u["ood"].contains("best")) {
+    const auto& b = u["ood"]["best"];
+    o += "Against events of a shifted detector (" + u["ood"].value("shifted_file", std::string()) + "), the best "
+         "uncertainty score (" + b.value("score", std::string()) + ") separates them with AUROC " +
+         report::format_number(b.value("auroc", 0.5), 3) + " (0.5: not at all). ";
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string card_uncertainty_text(const PageInputs& in) {
+  if (!in.uncertainty || in.uncertainty->json.empty())
+    return "No validation events to fit a calibration on; no uncertainty measured.";
+  const std::string o = calibration_text(in.uncertainty->json) + spread_text(in.uncertainty->json);
+  return o.empty() ? "No uncertainty measured." : o;
+}
+
+std::string card_interpretability_text(const PageInputs& in) {
+  const auto path = std::filesystem::path(in.run_dir) / "explain" / "explain.json";
+  const std::string how = "`wavelearn explain --model " + in.run_dir + " --out " + in.run_dir + "/explain`";
+  std::ifstream f(path);
+  if (!f)
+    return in.has_shap ? "TreeSHAP values of the features: shap.html. Permutation importances: " + how + "."
+                       : "Not explained yet: " + how + " writes attributions (integrated gradients, saliency, "
+                         "occlusion) and where on the pulse the model looks.";
+  const auto j = json::parse(f, nullptr, false);
+  if (j.is_discarded()) return path.string() + " is not readable JSON; rerun " + how + ".";
+  std::string o = "Explained on " + j.value("n_events", json(0)).dump() + " " + j.value("events", std::string()) +
+                  " events (" + path.string() + "). ";
+  if (j.contains("completeness_max_rel_error") && j["completeness_max_rel_error"].is_number())
+    o += "Integrated gradients' completeness error at most " + pct(j["completeness_max_rel_error"]) + ". ";
+  if (j.contains("rising_edge") && j["rising_edge"]["fraction"].contains("integrated_gradients"))
+    o += "Share of |attribution| on the rising edge: " +
+         pct(j["rising_edge"]["fraction"]["integrated_gradients"].value("all", json())) + " (" +
+         pct(j["rising_edge"]["uniform_fraction"]) + " for a uniform attribution). ";
+  if (j.contains("importance") && !j["importance"].empty())
+    o += "Most important feature: " + j["importance"][0].value("feature", std::string()) + ". ";
+  return o;
+}
+
+}  // namespace wl::run
