@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build test demo bench clean
+.PHONY: deps configure build test demo bench uncertainty-check clean
 
 deps:
 	@scripts/install-deps
@@ -22,6 +22,10 @@ demo: build
 
 bench: build
 	@scripts/bench $(BUILD)
+
+# The coverage and out-of-distribution figures of docs/uncertainty.md (about 20 minutes).
+uncertainty-check: build
+	@scripts/uncertainty-check $(BUILD)/apps/wavelearn/wavelearn
 
 clean:
 	rm -rf $(BUILD)

@@ -1,4 +1,4 @@
-// The tabular family: a BDT, SVM or logistic regression on a feature table from
+// The tabular family: a BDT, SVM, logistic regression or GP on a feature table from
 // `wavelearn dsp`, with the event policy (features, missing values, quality, energy
 // threshold) its run recorded in preprocess.json.
 #include <cmath>
@@ -73,7 +73,13 @@ class TabularScorer : public Scorer {
     model_->load(run_dir);
   }
 
-  std::vector<ScoreColumn> columns() const override { return {{"score", policy_.matrix.label, "binary"}}; }
+  // A model with a predictive uncertainty (the GP) adds its spread: for the GP classifier
+  // the standard deviation of the latent f (logit scale), not of P(signal).
+  std::vector<ScoreColumn> columns() const override {
+    std::vector<ScoreColumn> c{{"score", policy_.matrix.label, "binary"}};
+    if (model_->has_predict_std()) c.push_back({"score_std", policy_.matrix.label, "spread"});
+    return c;
+  }
   std::string description() const override { return model_->description(); }
 
   std::unique_ptr<EventSource> open(const std::string& data_file, const OpenOptions& o) const override {
@@ -85,7 +91,12 @@ class TabularScorer : public Scorer {
 
   std::vector<double> score(EventSource& source, const std::vector<std::size_t>& rows) const override {
     auto& src = dynamic_cast<TableSource&>(source);
-    return model_->predict(src.matrix_.subset(rows));
+    if (!model_->has_predict_std()) return model_->predict(src.matrix_.subset(rows));
+    std::vector<double> spread;
+    const auto p = model_->predict_with_std(src.matrix_.subset(rows), spread);
+    std::vector<double> out(2 * p.size());  // row-major: score, score_std
+    for (std::size_t i = 0; i < p.size(); ++i) out[2 * i] = p[i], out[2 * i + 1] = spread[i];
+    return out;
   }
 
   const tabular::TabularModel& model() const { return *model_; }

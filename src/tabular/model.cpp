@@ -4,6 +4,9 @@
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/tabular/bdt.hpp"
+#ifdef WL_TABULAR_GP
+#include "wavelearn/tabular/gp.hpp"
+#endif
 #include "wavelearn/tabular/logistic.hpp"
 #include "wavelearn/tabular/svm.hpp"
 
@@ -20,13 +23,27 @@ void TabularModel::check_columns(const FeatureMatrix& x) const {
   }
 }
 
-bool is_tabular_type(const std::string& t) { return t == "bdt" || t == "svm" || t == "logistic"; }
+namespace {
+
+// The Gaussian process needs libtorch (autograd, Cholesky); a build without it says so.
+std::unique_ptr<TabularModel> make_gp([[maybe_unused]] const core::Config* config) {
+#ifdef WL_TABULAR_GP
+  return std::make_unique<GpModel>(config ? gp_settings_from(*config) : GpSettings{});
+#else
+  throw InputError("model.type = \"gp\" needs wavelearn built with libtorch (WL_WITH_TORCH)");
+#endif
+}
+
+}  // namespace
+
+bool is_tabular_type(const std::string& t) { return t == "bdt" || t == "svm" || t == "logistic" || t == "gp"; }
 
 std::unique_ptr<TabularModel> make_empty_model(const std::string& type) {
   if (type == "bdt") return std::make_unique<BdtModel>();
   if (type == "svm") return std::make_unique<SvmModel>();
   if (type == "logistic") return std::make_unique<LogisticModel>();
-  throw InputError("model type '" + type + "' is not one of bdt, svm, logistic");
+  if (type == "gp") return make_gp(nullptr);
+  throw InputError("model type '" + type + "' is not one of bdt, svm, logistic, gp");
 }
 
 std::unique_ptr<TabularModel> make_model(const core::Config& config) {
@@ -34,7 +51,8 @@ std::unique_ptr<TabularModel> make_model(const core::Config& config) {
   if (type == "bdt") return std::make_unique<BdtModel>(bdt_settings_from(config));
   if (type == "svm") return std::make_unique<SvmModel>(svm_settings_from(config));
   if (type == "logistic") return std::make_unique<LogisticModel>(logistic_settings_from(config));
-  throw InputError("config key 'model.type' = \"" + type + "\" is not one of bdt, svm, logistic");
+  if (type == "gp") return make_gp(&config);
+  throw InputError("config key 'model.type' = \"" + type + "\" is not one of bdt, svm, logistic, gp");
 }
 
 }  // namespace wl::tabular

@@ -1,6 +1,7 @@
 #pragma once
-// A classical binary classifier on a feature matrix: XGBoost trees ("bdt"), libsvm ("svm")
-// or L2-regularised logistic regression ("logistic"). Scores are P(signal) in [0, 1].
+// A classical binary classifier on a feature matrix: XGBoost trees ("bdt"), libsvm ("svm"),
+// L2-regularised logistic regression ("logistic") or a Gaussian process ("gp", built with
+// libtorch only). Scores are P(signal) in [0, 1].
 // Every model saves itself into a run directory and loads back giving identical scores;
 // the training code scores events with the reloaded model so that what a run reports is
 // exactly what `predict` reproduces.
@@ -37,12 +38,25 @@ struct FitInputs {
 class TabularModel {
  public:
   virtual ~TabularModel() = default;
-  virtual std::string type() const = 0;            // "bdt", "svm", "logistic"
+  virtual std::string type() const = 0;            // "bdt", "svm", "logistic", "gp"
   virtual std::string model_file() const = 0;      // file name inside the run directory
   virtual bool accepts_missing() const = 0;        // NaN features allowed
   virtual void fit(const FitInputs& in) = 0;
   // P(signal) per row. Throws InputError when the columns differ from training.
   virtual std::vector<double> predict(const FeatureMatrix& x) const = 0;
+  // Models with a predictive uncertainty (the GP) give, in the same pass as the scores, a
+  // standard deviation per row; the GP's is that of its latent f, not of P(signal).
+  virtual bool has_predict_std() const { return false; }
+  // The scores; `spread` receives the standard deviations (empty unless has_predict_std()).
+  virtual std::vector<double> predict_with_std(const FeatureMatrix& x, std::vector<double>& spread) const {
+    spread.clear();
+    return predict(x);
+  }
+  std::vector<double> predict_std(const FeatureMatrix& x) const {
+    std::vector<double> s;
+    predict_with_std(x, s);
+    return s;
+  }
   // Writes the model (and its scaler) into dir, atomically; refuses to overwrite unless force.
   virtual void save(const std::filesystem::path& dir, bool force) const = 0;
   virtual void load(const std::filesystem::path& dir) = 0;

@@ -1,0 +1,75 @@
+// End-to-end: the Gaussian process through the tabular family on features of a simulated
+// file (`simulate`, `dsp`, `train --config configs/gp.toml`, `predict`): P(signal) and the
+// latent standard deviation in predictions.h5, and predict reproducing them exactly.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/run_cli.hpp"
+
+namespace fs = std::filesystem;
+using wl::test::run_cli;
+
+namespace {
+
+struct Scratch {
+  fs::path path;
+  Scratch() {
+    path = fs::temp_directory_path() / ("wl_cli_gp_" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& n) const { return (path / n).string(); }
+};
+
+// Runs a Python snippet with the system interpreter (h5py, numpy); returns its stdout.
+std::string python(const Scratch& dir, const std::string& code) {
+  const std::string script = dir / "check.py";
+  std::ofstream(script) << code;
+  const std::string out = script + ".out";
+  if (std::system(("/usr/bin/python3 " + script + " >" + out + " 2>&1").c_str()) != 0)
+    return "python failed: " + wl::test::read_all(out);
+  return wl::test::read_all(out);
+}
+
+}  // namespace
+
+TEST(CliGp, TrainsOnSimulatedFeaturesAndWritesTheLatentSpread) {
+  Scratch dir;
+  ASSERT_EQ(run_cli("-q --threads 2 simulate --events 3000 --seed 17 --out " + (dir / "sim.h5")).status, 0);
+  auto r = run_cli("-q --threads 2 dsp " + (dir / "sim.h5") + " --out " + (dir / "features.h5"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // Small settings keep the test fast: 300 events, 15 Adam steps on 200 of them.
+  r = run_cli("-q --threads 2 train --config " + std::string(WL_SOURCE_DIR) + "/configs/gp.toml --data " +
+              (dir / "features.h5") + " --out " + (dir / "gp") +
+              " --set model.max_train_events=300 --set model.hyper_events=200 --set model.iterations=15"
+              " --set eval.bootstrap_replicas=10");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* f : {"model_gp.json", "predictions.h5", "report.html", "history.csv", "metrics.json"})
+    EXPECT_TRUE(fs::exists(fs::path(dir / "gp") / f)) << f;
+  r = run_cli("-q --threads 1 predict --model " + (dir / "gp") + " --data " + (dir / "features.h5") + " --out " +
+              (dir / "scores.h5"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("score_std"), std::string::npos) << r.out;
+  // The run's test scores, their AUC, and predict's scores of the same events (another
+  // thread count, other batches) bit for bit.
+  const std::string out = python(dir,
+      "import h5py, json, numpy as np\n"
+      "e = h5py.File('" + (dir / "gp/predictions.h5") + "', 'r'); p = h5py.File('" + (dir / "scores.h5") + "', 'r')\n"
+      "s, sd = e['score'][:], e['score_std'][:]\n"
+      "print('range', int(s.min() >= 0 and s.max() <= 1 and sd.min() > 0 and np.isfinite(sd).all()))\n"
+      "at = {i: k for k, i in enumerate(p['id'][:])}\n"
+      "ix = np.array([at[i] for i in e['id'][:]])\n"
+      "print('same', int(np.array_equal(p['score'][:][ix], s) and np.array_equal(p['score_std'][:][ix], sd)))\n"
+      "m = json.load(open('" + (dir / "gp/metrics.json") + "'))\n"
+      "print('auc_above_0.8', int(m['test']['auc'] > 0.8), m['test']['auc'])\n");
+  EXPECT_NE(out.find("range 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("same 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("auc_above_0.8 1"), std::string::npos) << out;
+}
