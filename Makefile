@@ -23,7 +23,7 @@ demo: build
 bench: build
 	@scripts/bench $(BUILD)
 
-# The coverage and out-of-distribution figures of docs/uncertainty.md (about 20 minutes).
+# The coverage and out-of-distribution figures of docs/uncertainty.md (about 15 minutes).
 uncertainty-check: build
 	@scripts/uncertainty-check $(BUILD)/apps/wavelearn/wavelearn
 
