@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,33 @@ void read_features(const std::string& path, std::vector<dsp::Features>& rows, st
       throw InputError(path + ": dataset 'detector' row " + std::to_string(i) + " is not an integer");
     detector[i] = static_cast<int32_t>(det[i]);
   }
+}
+
+// Saved parameters for every detector of the table. The pooled fit stands in only for a
+// detector that had too few events at fit time (listed, marked pooled); a detector the file
+// never saw would get another detector's gain and cuts: energies off by the gain ratio.
+void read_parameters(const std::string& path, const std::vector<int32_t>& detector, dsp::Calibration& cal,
+                     dsp::CutSet& cuts) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+    dsp::parameters_from_json(j, cal, cuts);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": not valid JSON (" + e.what() + ")");
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.what());
+  }
+  std::set<int32_t> missing;
+  for (const auto d : detector)
+    if (!cal.detectors.count(d) || !cuts.detectors.count(d)) missing.insert(d);
+  if (missing.empty()) return;
+  std::string list, known;
+  for (const auto d : missing) list += (list.empty() ? "" : ", ") + std::to_string(d);
+  for (const auto& [d, c] : cal.detectors) known += (known.empty() ? "" : ", ") + std::to_string(d);
+  throw InputError(path + ": no parameters for detector(s) " + list + " of the feature table (the file has " +
+                   (known.empty() ? std::string("none") : known) + "); fit them with `wavelearn calibrate` instead");
 }
 
 std::string fmt_kev(double v) {
@@ -136,21 +164,9 @@ void run(const Options& o) {
 
   dsp::AnalysisResult r;
   if (!o.apply.empty()) {
-    std::ifstream in(o.apply);
-    if (!in) throw InputError(o.apply + ": cannot open");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(o.apply + ": not valid JSON (" + e.what() + ")");
-    }
     dsp::Calibration cal;
     dsp::CutSet cuts;
-    try {
-      dsp::parameters_from_json(j, cal, cuts);
-    } catch (const InputError& e) {
-      throw InputError(o.apply + ": " + e.what());
-    }
+    read_parameters(o.apply, detector, cal, cuts);
     r = dsp::apply(rows, detector, cal, cuts);
   } else {
     dsp::AnalysisConfig cfg;

@@ -29,6 +29,10 @@ void setup(CLI::App& parent) {
                   "events of a shifted detector (e.g. simulated with other response parameters): how well the "
                   "model's uncertainty flags them (out-of-distribution AUROC in metrics.json \"ood\")")
       ->check(wl::app::path_given());
+  cmd->add_option("--mc-samples", o->mc_samples,
+                  "Monte Carlo dropout: score each event N times with dropout on (mean and <score>_std; "
+                  "networks trained with model.dropout > 0)")
+      ->check(wl::app::count_range(2, 10000));
   cmd->add_option("--alpha", o->alpha,
                   "split-conformal miscoverage: sets and intervals that hold the truth for 1 - alpha of events "
                   "(default 0.1)")

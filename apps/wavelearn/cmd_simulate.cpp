@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/sim/simulate.hpp"
+#include "wavelearn/train/interrupt.hpp"
 
 namespace {
 
@@ -66,11 +68,18 @@ struct Args {
 // --param NAME=VALUE: another detector response (slower electronics, more noise) for the
 // out-of-distribution checks; validated with every other parameter before any event.
 void apply_params(const std::vector<std::string>& assignments, wl::sim::SimParams& p) {
+  // These have their own options, which would silently win or lose against --param.
+  const std::set<std::string> own = {"n_samples", "n_detectors", "pileup_fraction"};
+  std::set<std::string> seen;
   for (const auto& a : assignments) {
     const auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0)
       throw wl::core::InputError("simulate --param '" + a + "': expected NAME=VALUE (e.g. electronics_tau_min_ns=40)");
     const auto name = a.substr(0, eq), text = a.substr(eq + 1);
+    if (own.count(name))
+      throw wl::core::InputError("simulate --param " + name + ": set it with its own option (--samples, --detectors, "
+                                 "--pileup-fraction)");
+    if (!seen.insert(name).second) throw wl::core::InputError("simulate --param " + name + ": given twice");
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0')
@@ -112,6 +121,10 @@ void setup(CLI::App& parent) {
     o.quiet = wl::app::global_options().quiet;
     require_disk_space(o.out_path, static_cast<double>(o.n_events) * args->samples * sizeof(float));
     require_memory(static_cast<double>(o.n_events));
+    // Ctrl-C or kill: stop between chunks so the writer removes its temporary file (exit 130,
+    // like an interrupted train), instead of dying with it left beside the output.
+    wl::train::install_interrupt_and_terminate_handler();
+    o.stop_requested = [] { return wl::train::interrupt_requested(); };
     const wl::sim::SimulateSummary s = wl::sim::simulate_to_file(o);
     std::fputs(wl::sim::format_summary(s, o.out_path).c_str(), stdout);
   });

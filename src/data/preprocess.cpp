@@ -116,6 +116,16 @@ PreprocessConfig preprocess_config_from(const core::Config& config) {
 void check_targets_compatible(const PreprocessConfig& config,
                               const std::vector<std::string>& target_names,
                               const std::string& energy_field) {
+  // A name that is not a target of the run marks nothing: a typo would leave the target it
+  // meant unprotected against min-max without a word.
+  for (const auto& listed : config.amplitude_targets) {
+    const std::string name = listed == "energy" ? energy_field : listed;
+    if (std::find(target_names.begin(), target_names.end(), name) != target_names.end()) continue;
+    std::string valid;
+    for (const auto& t : target_names) valid += (valid.empty() ? "" : ", ") + t;
+    throw InputError("config key 'preprocess.amplitude_targets': '" + listed + "' is not a target of this run " +
+                     "(data.targets: " + (valid.empty() ? std::string("none") : valid) + ")");
+  }
   if (config.normalization != Normalization::MinMax) return;
   for (const auto& name : target_names) {
     const bool amplitude_dependent =

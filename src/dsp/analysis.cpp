@@ -20,6 +20,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kComptonLoKev = 1989.0;  // continuum between the SEP and the 2614.5 Compton edge
 constexpr double kComptonHiKev = 2089.0;
+// The saved parameters' format (to_json); --apply reads only this one.
+constexpr int kParametersVersion = 1;
 
 bool is_good(const Features& f) {
   return f.quality == kQualityOk && std::isfinite(f.energy_trap_adc) && f.energy_trap_adc > 0.0f;
@@ -329,7 +331,7 @@ nlohmann::json to_json(const AnalysisSummary& s) {
 
 nlohmann::json to_json(const AnalysisResult& r) {
   return {{"format", "wavelearn-calibration"},
-          {"version", 1},
+          {"version", kParametersVersion},
           {"calibration", to_json(r.calibration)},
           {"cuts", to_json(r.cuts)},
           {"summary", to_json(r.summary)}};
@@ -338,6 +340,12 @@ nlohmann::json to_json(const AnalysisResult& r) {
 void parameters_from_json(const nlohmann::json& j, Calibration& calibration, CutSet& cuts) {
   if (!j.is_object() || !j.contains("calibration") || !j.contains("cuts"))
     throw core::InputError("calibration JSON: missing key 'calibration' or 'cuts'");
+  // A later format may mean other formulas under the same keys: reading it as version 1
+  // would label events by the wrong cuts without a word.
+  if (!j.contains("version") || j.at("version") != nlohmann::json(kParametersVersion))
+    throw core::InputError("calibration JSON: key 'version' is " +
+                           (j.contains("version") ? j.at("version").dump() : std::string("missing")) +
+                           "; this wavelearn reads version " + std::to_string(kParametersVersion));
   calibration = calibration_from_json(j.at("calibration"));
   cuts = cut_set_from_json(j.at("cuts"));
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/fingerprint.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/core/progress.hpp"
 #include "wavelearn/dsp/processors.hpp"
@@ -176,6 +177,10 @@ void set_provenance(const io::WaveformReader& reader, const ChainConfig& cfg,
   taus += "}";
   auto& attrs = table.attributes;
   attrs["source_file"] = reader.path();
+  attrs["source_fingerprint"] = core::file_fingerprint(reader.path());
+  // Which column carries the energy: event ids repeat across files, so `compare --features`
+  // checks the joined events' energies against the runs' (docs/bad-input.md).
+  if (table.has(reader.fields().energy)) attrs["energy_field"] = reader.fields().energy;
   attrs["source_format"] = io::format_name(reader.format());
   attrs["sample_period_ns"] = std::to_string(reader.sample_period_ns());
   attrs["n_samples"] = std::to_string(reader.n_samples());

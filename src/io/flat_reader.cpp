@@ -48,6 +48,7 @@ class FlatReader final : public Hdf5Reader {
     xfer_ = waveform_transfer_plist();
     if (!fields_.sample_period_given) read_sample_period(wave);
     collect_scalar_fields();
+    check_field_map();
     direct_.init(path_, wave, n_events_, n_samples_);
   }
 

@@ -26,6 +26,31 @@ void Hdf5Reader::collect_scalar_fields(const std::vector<std::string>& extra) {
   }
 }
 
+void Hdf5Reader::check_per_event_shape(hid_t dataset, const std::string& name) const {
+  const auto dims = h5::shape(dataset);
+  if (dims.size() == 1 && dims[0] == n_events_) return;
+  const std::string n = std::to_string(n_events_);
+  throw InputError(h5::where(path_, shown(name)) + ": has shape " + h5::shape_text(dims) + ", expected (" + n +
+                   ",) like the waveforms ('" + fields_.waveform + "' holds " + n + " events)");
+}
+
+// The fields are optional (a prediction-only file has no labels), so absent ones are skipped;
+// one that is present but unusable would be skipped too, or, beside 0 waveforms, never read:
+// a group where a dataset belongs, or a length other than the waveforms', is refused here.
+void Hdf5Reader::check_field_map() const {
+  std::vector<std::string> names = {fields_.energy, fields_.tp0, fields_.id, fields_.detector, fields_.run};
+  names.insert(names.end(), fields_.labels.begin(), fields_.labels.end());
+  for (const auto& name : names) {
+    if (name.empty()) continue;
+    if (h5::is_group(base_.get(), name))
+      throw InputError(h5::where(path_, shown(name)) + ": is a group, not a dataset (a per-event field must be " +
+                       "an (N,) dataset beside the waveforms)");
+    if (!h5::is_dataset(base_.get(), name)) continue;
+    h5::Handle d(H5Dopen2(base_.get(), name.c_str(), H5P_DEFAULT));
+    if (d) check_per_event_shape(d.get(), name);
+  }
+}
+
 bool Hdf5Reader::has_field(const std::string& name) const {
   auto lock = h5::lock();
   return !name.empty() && h5::is_dataset(base_.get(), name);
@@ -36,11 +61,7 @@ std::vector<double> Hdf5Reader::read_scalar(const std::string& name, std::size_t
   auto lock = h5::lock();
   if (name.empty()) throw InputError(path_ + ": empty field name");
   h5::Handle d = h5::open_dataset(base_.get(), name, path_, shown(name));
-  const auto dims = h5::shape(d.get());
-  if (dims.size() != 1 || dims[0] != n_events_) {
-    throw InputError(h5::where(path_, shown(name)) + ": has shape " + h5::shape_text(dims) +
-                     ", expected (" + std::to_string(n_events_) + ",) like the waveforms");
-  }
+  check_per_event_shape(d.get(), name);
   if (first > n_events_) {
     throw InputError(h5::where(path_, shown(name)) + ": first event " + std::to_string(first) +
                      " beyond the " + std::to_string(n_events_) + " events");

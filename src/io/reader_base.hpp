@@ -26,6 +26,10 @@ class Hdf5Reader : public WaveformReader {
   Hdf5Reader(const std::string& path, h5::Handle file, const OpenOptions& options);
   // Lists the (N,) numeric datasets under base_ (plus `extra` relative paths) as fields.
   void collect_scalar_fields(const std::vector<std::string>& extra = {});
+  // Throws InputError naming the field, its shape and the waveforms' unless it is (N,).
+  void check_per_event_shape(hid_t dataset, const std::string& name) const;
+  // Every field the FieldMap names that the file holds is an (N,) dataset (not a group).
+  void check_field_map() const;
   // The name a user sees in messages: the dataset's full path for grouped layouts.
   std::string shown(const std::string& name) const;
   // Throws InputError unless [first, first+count) x [sample_begin, sample_begin+n) lies

@@ -6,6 +6,7 @@
 
 #include "script_builder.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/nn/model_io.hpp"
 #include "wavelearn/nn/models.hpp"
 
 namespace wl::nn {
@@ -52,9 +53,11 @@ torch::jit::Module build_rnn(const ModelSpec& spec, int64_t input_samples, int64
       << "    h0 = torch.zeros([" << spec.rnn_layers * dirs << ", x.size(0), " << H
       << "], dtype=x.dtype, device=x.device)\n";
   const std::string dropout = std::to_string(spec.rnn_layers > 1 ? spec.dropout : 0.0);
-  const std::string tail = std::string(", True, ") + std::to_string(spec.rnn_layers) + ", " +
-                           dropout + ", self.training, " + (spec.bidirectional ? "True" : "False") +
-                           ", True)";
+  // Dropout between recurrent layers follows MC dropout too (the attribute exists with dropout).
+  const std::string train_flag =
+      spec.dropout > 0.0 ? std::string("self.training or self.") + kMcDropoutAttribute : "self.training";
+  const std::string tail = std::string(", True, ") + std::to_string(spec.rnn_layers) + ", " + dropout + ", " +
+                           train_flag + ", " + (spec.bidirectional ? "True" : "False") + ", True)";
   if (lstm) {
     src << "    out, hn, cn = torch.lstm(x, [h0, h0], [" << params.str() << "]" << tail << "\n";
   } else {

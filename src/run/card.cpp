@@ -28,6 +28,10 @@ std::string text(const nlohmann::json& j, const char* key) {
 }
 
 std::string primary_use(const RunRecord& r) {
+  if (r.is_regression() && r.family == "tabular")
+    return "Estimating " + (r.targets.empty() ? std::string("a target") : r.targets.front()) +
+           " of a germanium-detector event from its DSP features, with a per-event predictive uncertainty, as a "
+           "research comparison with the trapezoid-filter energy.";
   if (r.is_regression())
     return "Energy estimation from the digitized waveform of a germanium-detector event, as a research comparison "
            "with the trapezoid-filter energy.";
@@ -58,6 +62,8 @@ std::string method_reference(const RunRecord& r) {
   if (r.model_type == "bdt") return "T. Chen and C. Guestrin, XGBoost: A Scalable Tree Boosting System, KDD 2016";
   if (r.model_type == "svm") return "C.-C. Chang and C.-J. Lin, LIBSVM: a library for support vector machines, ACM TIST 2 (2011)";
   if (r.model_type == "logistic") return "L2-regularised logistic regression fitted by iteratively reweighted least squares";
+  if (r.model_type == "gp")
+    return "C. E. Rasmussen and C. K. I. Williams, Gaussian Processes for Machine Learning, MIT Press 2006";
   return "The summer-school lectures' PyTorch pipeline on the MAJORANA DEMONSTRATOR AI/ML data release, reproduced "
          "in C++ by wavelearn (docs/models.md)";
 }

@@ -2,6 +2,7 @@
 // evaluate measured (metrics.json) and explain wrote (RUN/explain/explain.json).
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 
 #include "page_sections.hpp"
 #include "wavelearn/report/html.hpp"
@@ -59,27 +60,53 @@ std::string card_uncertainty_text(const PageInputs& in) {
   return o.empty() ? "No uncertainty measured." : o;
 }
 
+namespace {
+
+// A number inside nested objects, or null when any step is missing or of another type
+// (an explain.json of another version must not break the card).
+json number_at(const json& j, std::initializer_list<const char*> path) {
+  const json* at = &j;
+  for (const char* key : path) {
+    if (!at->is_object() || !at->contains(key)) return json();
+    at = &(*at)[key];
+  }
+  return at->is_number() ? *at : json();
+}
+
+// The card's summary of an explain.json (throws json::exception on fields of another type).
+std::string explained_text(const json& j, const std::string& path) {
+  std::string o = "Explained on " + j.value("n_events", json(0)).dump() + " " + j.value("events", std::string()) +
+                  " events (" + path + "). ";
+  if (const auto c = number_at(j, {"completeness_max_rel_error"}); c.is_number())
+    o += "Integrated gradients' completeness error at most " + pct(c) + ". ";
+  if (const auto edge = number_at(j, {"rising_edge", "fraction", "integrated_gradients", "all"}); edge.is_number())
+    o += "Share of |attribution| on the rising edge: " + pct(edge) + " (" +
+         pct(number_at(j, {"rising_edge", "uniform_fraction"})) + " for a uniform attribution). ";
+  if (j.contains("importance") && j["importance"].is_array() && !j["importance"].empty() &&
+      j["importance"][0].is_object())
+    o += "Most important feature: " + j["importance"][0].value("feature", std::string("?")) + ". ";
+  return o;
+}
+
+}  // namespace
+
 std::string card_interpretability_text(const PageInputs& in) {
   const auto path = std::filesystem::path(in.run_dir) / "explain" / "explain.json";
-  const std::string how = "`wavelearn explain --model " + in.run_dir + " --out " + in.run_dir + "/explain`";
+  const bool ensemble = in.record && in.record->ensemble_members > 0;
+  const std::string model = ensemble ? in.run_dir + "/member_0" : in.run_dir;
+  const std::string how = "`wavelearn explain --model " + model + " --out " + in.run_dir + "/explain`";
   std::ifstream f(path);
   if (!f)
     return in.has_shap ? "TreeSHAP values of the features: shap.html. Permutation importances: " + how + "."
                        : "Not explained yet: " + how + " writes attributions (integrated gradients, saliency, "
-                         "occlusion) and where on the pulse the model looks.";
+                         "occlusion) and where on the pulse the model looks" + (ensemble ? " (for one member)." : ".");
   const auto j = json::parse(f, nullptr, false);
-  if (j.is_discarded()) return path.string() + " is not readable JSON; rerun " + how + ".";
-  std::string o = "Explained on " + j.value("n_events", json(0)).dump() + " " + j.value("events", std::string()) +
-                  " events (" + path.string() + "). ";
-  if (j.contains("completeness_max_rel_error") && j["completeness_max_rel_error"].is_number())
-    o += "Integrated gradients' completeness error at most " + pct(j["completeness_max_rel_error"]) + ". ";
-  if (j.contains("rising_edge") && j["rising_edge"]["fraction"].contains("integrated_gradients"))
-    o += "Share of |attribution| on the rising edge: " +
-         pct(j["rising_edge"]["fraction"]["integrated_gradients"].value("all", json())) + " (" +
-         pct(j["rising_edge"]["uniform_fraction"]) + " for a uniform attribution). ";
-  if (j.contains("importance") && !j["importance"].empty())
-    o += "Most important feature: " + j["importance"][0].value("feature", std::string()) + ". ";
-  return o;
+  if (!j.is_object()) return path.string() + " is not readable; rerun " + how + ".";
+  try {
+    return explained_text(j, path.string());
+  } catch (const json::exception&) {
+    return path.string() + " has unexpected fields; rerun " + how + ".";
+  }
 }
 
 }  // namespace wl::run

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -51,6 +52,12 @@ RunScores read_run(const std::string& dir, const std::string& label) {
   return r;
 }
 
+// The file the run scored, for messages: predictions.h5 records it.
+std::string run_data(const RunScores& r) {
+  const auto it = r.table.attributes.find("data");
+  return it == r.table.attributes.end() ? r.path : it->second;
+}
+
 std::vector<long long> common_ids(const std::vector<RunScores>& runs) {
   std::vector<long long> ids;
   for (const auto& [id, row] : runs.front().row_of_id) {
@@ -69,16 +76,65 @@ std::vector<double> column_at(const RunScores& r, const std::string& col, const 
   return v;
 }
 
-// A column of another table (features or the simulated file) at the common ids; NaN where absent.
-std::vector<double> by_id(const std::string& path, const std::string& column, const std::vector<long long>& ids) {
-  const auto t = io::read_table_h5(path, {"id", column});
+bool has_column(const std::string& path, const std::string& column) {
+  try {
+    io::read_table_h5(path, {column});
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
+// Event ids repeat across files (every simulation counts from 0), so a table made from
+// another file joins by id without complaint and mixes events: the joined events' energies
+// must agree with the ones the runs scored. The table's energy column is the field `wavelearn
+// dsp` carried (its energy_field attribute), else energy_label (a simulated file's).
+void check_same_events(const io::Table& t, const std::string& path, const std::vector<long long>& ids,
+                       const std::vector<double>& energy_kev, const std::string& run_data) {
+  if (energy_kev.empty() || !t.has("energy")) return;
+  const auto& id = t.column("id");
+  const auto& e = t.column("energy");
+  std::map<long long, std::size_t> row_of_id;
+  for (std::size_t i = 0; i < id.size(); ++i) row_of_id.emplace(std::llround(id[i]), i);
+  const auto source = t.attributes.find("source_file");
+  const std::string made_from = source == t.attributes.end() ? "" : " (made from " + source->second + ")";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto it = row_of_id.find(ids[i]);
+    if (it == row_of_id.end()) continue;
+    const double a = e[it->second], b = energy_kev[i];
+    // Both read from the same float column of the same file when the join is sound.
+    const bool agree = (std::isnan(a) && std::isnan(b)) || std::abs(a - b) <= 1e-3 + 1e-6 * std::abs(b);
+    if (agree) continue;
+    char what[160];
+    std::snprintf(what, sizeof what, "event id %lld has energy %.3f keV there but %.3f keV", ids[i], a, b);
+    throw InputError("compare: " + path + made_from + " holds other events than the runs scored (" + run_data +
+                     "): " + what + " in the runs; event ids repeat across files, so the join would mix events");
+  }
+}
+
+// A column of another table (features or the simulated file) at the common ids; NaN where
+// absent. Refused when the table is of another file, or holds none of the common events.
+std::vector<double> by_id(const std::string& path, const std::string& column, const std::vector<long long>& ids,
+                          const std::vector<double>& energy_kev, const std::string& run_data) {
+  const auto attrs = io::read_table_h5(path, {"id"}).attributes;
+  const auto field = attrs.find("energy_field");
+  const std::string energy = field != attrs.end() ? field->second : "energy_label";
+  const bool with_energy = !energy_kev.empty() && has_column(path, energy);
+  auto t = io::read_table_h5(path, with_energy ? std::vector<std::string>{"id", column, energy}
+                                               : std::vector<std::string>{"id", column});
+  if (with_energy && energy != "energy") t.add("energy", t.column(energy));
+  check_same_events(t, path, ids, energy_kev, run_data);
   std::map<long long, double> v;
   const auto& id = t.column("id");
   const auto& c = t.column(column);
   for (std::size_t i = 0; i < id.size(); ++i) v.emplace(std::llround(id[i]), c[i]);
   std::vector<double> out(ids.size(), std::numeric_limits<double>::quiet_NaN());
+  std::size_t found = 0;
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (const auto it = v.find(ids[i]); it != v.end()) out[i] = it->second;
+    if (const auto it = v.find(ids[i]); it != v.end()) out[i] = it->second, ++found;
+  if (found == 0)
+    throw InputError("compare: " + path + " holds none of the runs' " + std::to_string(ids.size()) +
+                     " common event ids (made from another file than " + run_data + "?)");
   return out;
 }
 
@@ -121,7 +177,7 @@ CompareResult compare_runs(const CompareOptions& o) {
   if (o.label == "psd_label_low_avse") base.ae_pass = base.is_signal;
   else if (first.table.has("psd_label_low_avse")) base.ae_pass = detail::as_flags(column_at(first, "psd_label_low_avse", ids));
   if (!o.truth_path.empty()) {
-    const auto ss = by_id(o.truth_path, "truth_is_single_site", ids);
+    const auto ss = by_id(o.truth_path, "truth_is_single_site", ids, base.energy_kev, run_data(first));
     base.truth_single_site = detail::single_site_flags(&ss, nullptr);
   } else if (first.table.has("truth_is_single_site")) {
     const auto ss = column_at(first, "truth_is_single_site", ids);
@@ -160,7 +216,7 @@ CompareResult compare_runs(const CompareOptions& o) {
   }
   if (!o.features_path.empty()) {
     const auto col = avse_column(o.features_path);
-    auto s = by_id(o.features_path, col, ids);
+    auto s = by_id(o.features_path, col, ids, base.energy_kev, run_data(first));
     // An event without a value fails the cut: the lowest score.
     for (auto& v : s) if (!std::isfinite(v)) v = -std::numeric_limits<double>::max();
     add("A/E parameter (" + col + ")", "all", std::move(s));

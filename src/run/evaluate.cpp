@@ -108,9 +108,10 @@ PageInputs page_inputs(const Scorer& scorer, const RunDir& run, const Evaluation
   return in;
 }
 
-// An ensemble's spread on the evaluated events: metrics.json "ensemble".
-nlohmann::json ensemble_json(const RunRecord& rec, const std::vector<ScoreColumn>& columns, const ScoredRows& evaluated) {
-  nlohmann::json j = {{"members", rec.ensemble_members}};
+// The spread of an ensemble's members or of MC-dropout passes on the evaluated events:
+// metrics.json "ensemble" / "mc_dropout" (with "members" / "samples").
+nlohmann::json spread_json(const std::vector<ScoreColumn>& columns, const ScoredRows& evaluated) {
+  nlohmann::json j = nlohmann::json::object();
   for (std::size_t c = 0; c < columns.size(); ++c) {
     if (columns[c].kind != "spread") continue;
     const auto v = evaluated.column(c);
@@ -123,18 +124,24 @@ nlohmann::json ensemble_json(const RunRecord& rec, const std::vector<ScoreColumn
   return j;
 }
 
-// The events of the shifted detector's file (as many as were evaluated, at least 1000 when
-// it has them), scored for the out-of-distribution check.
-void add_ood_check(const Scorer& scorer, const std::string& shifted_file, const ScoredRows& evaluated,
-                   Uncertainty& u) {
-  auto src = scorer.open(shifted_file, {});
-  const std::size_t n = std::min(src->events().size(), std::max<std::size_t>(evaluated.rows.size(), 1000));
-  if (n == 0) throw core::InputError(shifted_file + ": no selected events for the out-of-distribution check");
+// Events of the shifted detector's file (as many as were evaluated, at least 1000 when it
+// has them), evenly spaced over the file: simulated files come in blocks of detectors and
+// runs, so its first events would stand for only a few detectors.
+std::vector<std::size_t> shifted_rows(const EventSource& src, std::size_t n_evaluated, const std::string& file) {
+  const std::size_t total = src.events().size();
+  const std::size_t n = std::min(total, std::max<std::size_t>(n_evaluated, 1000));
+  if (n == 0) throw core::InputError(file + ": no selected events for the out-of-distribution check");
   std::vector<std::size_t> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
-  u.ood = ood_scores(scorer.columns(), evaluated, score_rows(scorer, *src, rows));
+  for (std::size_t i = 0; i < n; ++i) rows[i] = i * total / n;
+  return rows;
+}
+
+void add_ood_check(const Scorer& scorer, EventSource& shifted, const std::string& shifted_file,
+                   const ScoredRows& evaluated, Uncertainty& u) {
+  const auto rows = shifted_rows(shifted, evaluated.rows.size(), shifted_file);
+  u.ood = ood_scores(scorer.columns(), evaluated, score_rows(scorer, shifted, rows));
   u.ood_file = shifted_file;
-  u.json["ood"] = ood_json(u.ood, shifted_file, evaluated.rows.size(), n);
+  u.json["ood"] = ood_json(u.ood, shifted_file, evaluated.rows.size(), rows.size());
 }
 
 void add_key_numbers(const EvaluationResults& r, EvaluateSummary& s) {
@@ -185,7 +192,7 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
     throw core::InputError("evaluate --alpha " + std::to_string(o.alpha) + ": must be inside (0, 1) (0.1: 90 % sets)");
   if (!o.shifted.empty() && !fs::is_regular_file(o.shifted))
     throw core::InputError(o.shifted + ": no such data file (--shifted)");
-  const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}});
+  const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}, o.mc_samples});
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
   const bool on_training_file = data_file == rec.training_file || same_file(data_file, rec.training_file);
@@ -201,6 +208,8 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   }
   auto src = scorer->open(data_file, {});
   require_targets(*scorer, src->events(), data_file);
+  // Opened before any scoring: a file the model cannot read fails in seconds, not after it.
+  const auto shifted = o.shifted.empty() ? nullptr : scorer->open(o.shifted, {});
   // Claimed only now: a missing model or data file leaves no empty directory behind.
   const auto out = RunDir::claim_for_output(into_run ? run_dir : o.out, "report.html", o.force);
   const auto sel = select_events(src->events(), rec, on_training_file, o.all_events, o.max_train_events);
@@ -219,8 +228,11 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
   write_predictions(out, src->events(), scorer->columns(), evaluated, sel.events);
   auto unc = uncertainty_of(scorer->columns(), src->events(),
                             score_rows(*scorer, *src, validation_rows(src->events(), rec, sel)), evaluated, o.alpha);
-  if (rec.ensemble_members > 0) unc.json["ensemble"] = ensemble_json(rec, scorer->columns(), evaluated);
-  if (!o.shifted.empty()) add_ood_check(*scorer, o.shifted, evaluated, unc);
+  if (rec.ensemble_members > 0) unc.json["ensemble"] = spread_json(scorer->columns(), evaluated);
+  if (rec.ensemble_members > 0) unc.json["ensemble"]["members"] = rec.ensemble_members;
+  if (o.mc_samples > 0) unc.json["mc_dropout"] = spread_json(scorer->columns(), evaluated);
+  if (o.mc_samples > 0) unc.json["mc_dropout"]["samples"] = o.mc_samples;
+  if (shifted) add_ood_check(*scorer, *shifted, o.shifted, evaluated, unc);
   unc.json.update(head_interval_coverage(scorer->columns(), src->events(), evaluated));  // quantile, gaussian heads
   auto in = page_inputs(*scorer, run, res, sel, warnings, training, data_file);
   in.uncertainty = &unc;

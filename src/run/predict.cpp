@@ -26,7 +26,10 @@ PredictSummary run_prediction(const PredictOptions& o) {
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto table = predictions_table(src->events(), scorer->columns(), s, "all");
   table.attributes["model"] = o.model.string();
-  if (o.mc_samples > 0) table.attributes["mc_dropout_samples"] = std::to_string(o.mc_samples);
+  if (o.mc_samples > 0) {
+    table.attributes["mc_dropout_samples"] = std::to_string(o.mc_samples);
+    table.attributes["mc_dropout_seed"] = std::to_string(o.mc_seed);
+  }
   io::write_table_h5(o.out.string(), table, o.force);
   sum.n_events = s.rows.size();
   for (const auto& c : scorer->columns()) sum.columns.push_back(c.name);

@@ -6,6 +6,7 @@
 
 #include "spread.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/nn/file_names.hpp"
 #include "wavelearn/run/scorer.hpp"
 
 namespace wl::run {
@@ -13,9 +14,6 @@ namespace wl::run {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Every run directory writes its fitted preprocessing here (neural and tabular alike).
-constexpr const char* kPreprocessFileName = "preprocess.json";
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p);
@@ -37,6 +35,7 @@ class EnsembleScorer : public Scorer {
                                std::to_string(record_.ensemble_members) + " found)");
       members_.push_back(load_scorer(dir, o));
       check_same_preprocessing(run_dir, k);
+      check_same_columns(dir, k);
     }
   }
 
@@ -63,11 +62,22 @@ class EnsembleScorer : public Scorer {
  private:
   void check_same_preprocessing(const fs::path& run_dir, int k) const {
     if (k == 0) return;
-    const auto first = run_dir / ensemble_member_dir(0) / kPreprocessFileName;
-    const auto mine = run_dir / ensemble_member_dir(k) / kPreprocessFileName;
+    const auto first = run_dir / ensemble_member_dir(0) / nn::kPreprocessFile;
+    const auto mine = run_dir / ensemble_member_dir(k) / nn::kPreprocessFile;
     if (read_text(first) != read_text(mine))
       throw core::InputError(mine.string() + ": differs from " + first.string() +
                              "; the members of an ensemble must share their preprocessing");
+  }
+
+  // Averaging is only meaningful between members that score the same things alike.
+  void check_same_columns(const fs::path& member_dir, int k) const {
+    const auto a = members_.front()->columns(), b = members_[static_cast<std::size_t>(k)]->columns();
+    bool same = a.size() == b.size();
+    for (std::size_t c = 0; same && c < a.size(); ++c)
+      same = a[c].name == b[c].name && a[c].kind == b[c].kind && a[c].target == b[c].target && a[c].level == b[c].level;
+    if (!same || members_[static_cast<std::size_t>(k)]->record().task != members_.front()->record().task)
+      throw core::InputError(member_dir.string() + ": scores other columns than " + ensemble_member_dir(0) +
+                             " (another task or head); the members of an ensemble must be trained alike");
   }
 
   std::vector<std::unique_ptr<Scorer>> members_;

@@ -180,15 +180,18 @@ torch::Tensor NeuralScorer::forward(const torch::Tensor& x) const {
   }
 }
 
-// Monte Carlo dropout: the mean of mc_samples passes with dropout on, then the standard
-// deviation of the scores that get a spread column (spread.hpp), as columns() lists them.
+// Monte Carlo dropout: mc_samples passes with dropout on, aggregated like an ensemble's
+// members (spread.hpp: mean, spread columns, mixture sigma), as columns() lists them.
 torch::Tensor NeuralScorer::mc_forward(const torch::Tensor& x) const {
-  std::vector<torch::Tensor> samples;
-  for (int i = 0; i < opt_.mc_samples; ++i) samples.push_back(forward(x).to(torch::kDouble));
-  const auto stacked = torch::stack(samples);  // (samples, batch, columns)
-  const auto sources = detail::spread_sources(head_columns());
-  const auto index = torch::tensor(std::vector<int64_t>(sources.begin(), sources.end()), torch::kLong);
-  return torch::cat({stacked.mean(0), stacked.std(0, /*unbiased=*/true).index_select(1, index)}, 1);
+  const auto base = head_columns();
+  detail::SpreadAccumulator acc(static_cast<std::size_t>(x.size(0)), base);
+  for (int i = 0; i < opt_.mc_samples; ++i) {
+    const auto s = forward(x).to(torch::kDouble).contiguous();
+    acc.add(std::vector<double>(s.data_ptr<double>(), s.data_ptr<double>() + s.numel()));
+  }
+  auto out = acc.finish();
+  const auto width = static_cast<int64_t>(out.size()) / x.size(0);
+  return torch::from_blob(out.data(), {x.size(0), width}, torch::kDouble).clone();
 }
 
 std::vector<double> NeuralScorer::score(EventSource& source, const std::vector<std::size_t>& rows) const {

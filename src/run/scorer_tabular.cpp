@@ -25,6 +25,7 @@ class TableSource : public EventSource {
     const io::Table table = io::read_table_h5(path);
     auto opts = mo;
     if (!opts.label.empty() && !table.has(opts.label)) opts.label.clear();  // unlabelled table: predict only
+    matrix_label_ = opts.label;
     matrix_ = tabular::build_matrix(table, opts, path);
     fill_events(table, path);
   }
@@ -32,6 +33,7 @@ class TableSource : public EventSource {
   tabular::FeatureMatrix matrix_;
 
  private:
+  std::string matrix_label_;
   void fill_events(const io::Table& table, const std::string& path) {
     auto& e = events_;
     e.source = path;
@@ -60,6 +62,8 @@ class TableSource : public EventSource {
     for (const auto& name : table.names)
       if (name.rfind("psd_label", 0) == 0 || name.rfind("truth_", 0) == 0 || name.rfind("avse_", 0) == 0)
         e.fields[name] = column_at(name);
+    // The run's own label or regression target, whatever its name: the metrics compare with it.
+    if (!matrix_label_.empty() && table.has(matrix_label_)) e.fields[matrix_label_] = column_at(matrix_label_);
   }
 };
 
@@ -71,13 +75,20 @@ class TabularScorer : public Scorer {
     model_ = tabular::make_empty_model(policy_.model_type);
     model_->set_threads(o.threads);
     model_->load(run_dir);
+    if (model_->is_regression() != policy_.matrix.regression)
+      throw core::InputError(run_dir.string() + ": preprocess.json and the model disagree on model.task");
   }
 
   // A model with a predictive uncertainty (the GP) adds its spread: for the GP classifier
-  // the standard deviation of the latent f (logit scale), not of P(signal).
+  // the standard deviation of the latent f (logit scale), not of P(signal). A regression
+  // names its columns as the neural gaussian head does (pred_T, pred_T_sigma), so the
+  // regression metrics, the conformal interval and the 1/2-sigma coverage all apply.
   std::vector<ScoreColumn> columns() const override {
-    std::vector<ScoreColumn> c{{"score", policy_.matrix.label, "binary"}};
-    if (model_->has_predict_std()) c.push_back({"score_std", policy_.matrix.label, "spread"});
+    const auto& target = policy_.matrix.label;
+    if (policy_.matrix.regression)
+      return {{"pred_" + target, target, "regression"}, {"pred_" + target + "_sigma", target, "sigma"}};
+    std::vector<ScoreColumn> c{{"score", target, "binary"}};
+    if (model_->has_predict_std()) c.push_back({"score_std", target, "spread"});
     return c;
   }
   std::string description() const override { return model_->description(); }

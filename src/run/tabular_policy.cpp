@@ -23,6 +23,7 @@ TabularPolicy read_tabular_policy(const RunDir& dir) {
     auto& m = p.matrix;
     m.features = j.at("features").get<std::vector<std::string>>();
     m.label = j.value("label", std::string());
+    m.regression = j.value("task", std::string("classification")) == "regression";
     m.missing = j.at("missing").get<std::string>() == "keep" ? tabular::MissingPolicy::kKeep
                                                              : tabular::MissingPolicy::kDrop;
     m.drop_bad_quality = j.at("drop_bad_quality").get<bool>();
@@ -40,6 +41,7 @@ void write_tabular_policy(const RunDir& dir, const TabularPolicy& p) {
   dir.write_json(kPolicyFile, {{"model_type", p.model_type},
                                {"features", m.features},
                                {"label", m.label},
+                               {"task", m.regression ? "regression" : "classification"},
                                {"missing", m.missing == tabular::MissingPolicy::kKeep ? "keep" : "drop"},
                                {"drop_bad_quality", m.drop_bad_quality},
                                {"energy_column", m.energy_column},

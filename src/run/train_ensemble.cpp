@@ -2,7 +2,7 @@
 // member_{K-1} of one run directory. They share the configuration and the split (the
 // top-level `seed`), so their held-out events are the same; they differ in train.init_seed
 // (seed + k: initial weights, dropout masks, shuffles). Each member is a complete run, and
-// an interrupted ensemble resumes at the member it stopped in.
+// an interrupted ensemble resumes member by member, each through the single run's guard.
 #include <cstdio>
 #include <filesystem>
 
@@ -18,8 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool member_finished(const fs::path& member) {
-  return fs::exists(member / "model.pt") && fs::exists(member / "run.json") && fs::exists(member / "metrics.json");
+// A new ensemble (no --resume) starts from empty members: the files of an earlier ensemble in
+// the same directory (claimed with --force) must be neither resumed nor mixed in.
+void clear_members(const RunDir& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir.path(), ec))
+    if (e.is_directory() && e.path().filename().string().rfind("member_", 0) == 0) fs::remove_all(e.path(), ec);
 }
 
 // The member's own configuration: training it alone reproduces the member.
@@ -68,28 +72,32 @@ std::string train_ensemble(const core::Config& config, const RunDir& dir, const 
   const auto seed = config.get<uint64_t>("seed", 42);
   const auto first_seed = config.get<uint64_t>("train.init_seed", seed);
   const std::string name = config.get<std::string>("name", dir.path().filename().string());
-  config.write(dir.file("config.toml"), true);
+  if (!o.resume) clear_members(dir);
+  // The resume of train_neural reads data.file from here when --data is not given.
+  if (!o.resume || !dir.has("config.toml")) config.write(dir.file("config.toml"), true);
   std::vector<nlohmann::json> blocks;
   std::vector<uint64_t> seeds;
   std::string text;
   for (int k = 0; k < members; ++k) {
     const auto path = dir.file(ensemble_member_dir(k));
     seeds.push_back(first_seed + static_cast<uint64_t>(k));
-    if (!(o.resume && member_finished(path))) {
-      TrainOptions mo = o;
-      mo.out = path;
-      mo.resume = o.resume && fs::exists(path / "config.toml");
-      const auto member_dir = RunDir::claim_for_training(path, o.force, mo.resume);
-      if (!o.quiet)
-        std::fprintf(stderr, "ensemble member %d of %d (train.init_seed = %llu) -> %s\n", k + 1, members,
-                     static_cast<unsigned long long>(seeds.back()), path.string().c_str());
-      text = train_neural(member_config(config, seeds.back()), member_dir, mo);
-    }
+    // Every member that started resumes through the single run's guard: a changed
+    // configuration or data file is refused (or recorded), a finished member trains no
+    // further epochs, and more train.epochs continue it.
+    TrainOptions mo = o;
+    mo.out = path;
+    mo.resume = o.resume && fs::exists(path / "config.toml");
+    const auto member_dir = RunDir::claim_for_training(path, o.force, mo.resume);
+    if (!o.quiet)
+      std::fprintf(stderr, "ensemble member %d of %d (train.init_seed = %llu) -> %s\n", k + 1, members,
+                   static_cast<unsigned long long>(seeds.back()), path.string().c_str());
+    text = train_neural(member_config(config, seeds.back()), member_dir, mo);
     blocks.push_back(RunDir::open_existing(path).read_json("metrics.json").at("training"));
   }
+  config.write(dir.file("config.toml"), true);  // what every member now agrees with
   write_ensemble_record(dir, members, name, ensemble_training(blocks, seeds));
   return "deep ensemble of " + std::to_string(members) + " members in " + dir.path().string() + "/" +
-         ensemble_member_dir(0) + " ... " + ensemble_member_dir(members - 1) + "; the last trained:\n" + text;
+         ensemble_member_dir(0) + " ... " + ensemble_member_dir(members - 1) + "; the last member:\n" + text;
 }
 
 }  // namespace wl::run

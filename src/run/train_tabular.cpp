@@ -1,5 +1,6 @@
-// The tabular family's training step: a BDT, SVM or logistic regression fitted on the
+// The tabular family's training step: a BDT, SVM, logistic regression or GP fitted on the
 // training part of a feature table, split by event id exactly as the waveform runs are.
+// The GP also does regression (model.task = "regression", run.json task "regression").
 #include <chrono>
 #include <filesystem>
 #include <cmath>
@@ -46,6 +47,10 @@ TabularPlan plan_from(const core::Config& config, const std::string& default_nam
   p.split.group_by = core::group_by_from_string(config.get<std::string>("data.group_by", "event"));
   p.split.seed = config.get<uint64_t>("seed", 42);
   p.policy.class_weight = config.get<std::string>("task.class_weight", "none");
+  // A regression has no classes to balance; a weight asked for anyway is a mistake.
+  if (p.policy.matrix.regression && p.policy.class_weight != "none")
+    throw InputError("config key 'task.class_weight' = \"" + p.policy.class_weight +
+                     "\" needs model.task = \"classification\" (a regression has no classes)");
   p.want_shap = p.model->type() == "bdt" && config.get<bool>("explain.shap", true);
   p.name = config.get<std::string>("name", default_name);
   config.mark_used("data.file");  // the neural trainer's key; the table comes from --data here
@@ -80,6 +85,7 @@ tabular::FitInputs fit_inputs(const tabular::FeatureMatrix& train, const tabular
   tabular::FitInputs in;
   in.train = &train;
   in.validation = &val;
+  if (!train.target.empty()) return in;  // a regression: every event weighs 1
   in.class_weight = tabular::class_weight_pair(train.label, mode);
   in.train_weight = tabular::class_weights(train.label, mode);
   // Validation events weighted like the training ones, so early stopping watches the same loss.
@@ -109,7 +115,8 @@ nlohmann::json training_block(const tabular::TabularModel& m, std::size_t n_trai
   nlohmann::json t = {{"family", "tabular"}, {"model_type", m.type()}, {"model", s}, {"n_train", n_train},
                       {"n_validation", n_val}, {"n_test", n_test}, {"train_seconds", seconds}};
   bool converged = s.value("converged", true);
-  std::string why = converged ? "" : "the solver stopped at its iteration limit (model.max_iterations)";
+  std::string why = converged ? "" : s.value("convergence", std::string("the solver stopped at its iteration "
+                                                                          "limit (model.max_iterations)"));
   if (m.type() == "bdt") {
     const int best = s.value("best_iteration", 0), limit = s.value("n_trees_max", 0);
     converged = best + 1 < limit;
@@ -145,8 +152,9 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   if (train.n_rows() == 0) throw InputError(o.data + ": the training part is empty");
   plan.model->set_threads(o.threads);
   if (!o.quiet)
-    std::fprintf(stderr, "training %s on %zu events (validation %zu, held-out test %zu, class weights %s)\n",
-                 plan.model->type().c_str(), train.n_rows(), val.n_rows(), n_test, plan.policy.class_weight.c_str());
+    std::fprintf(stderr, "training %s %s of %s on %zu events (validation %zu, held-out test %zu, class weights %s)\n",
+                 plan.model->type().c_str(), mo.regression ? "regression" : "classifier", mo.label.c_str(),
+                 train.n_rows(), val.n_rows(), n_test, plan.policy.class_weight.c_str());
   plan.model->fit(fit_inputs(train, val, plan.policy.class_weight));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   plan.model->save(dir.path(), true);
@@ -154,7 +162,8 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   write_tabular_policy(dir, plan.policy);
   write_history(dir, plan.model->history());
   const std::string data_path = std::filesystem::absolute(o.data).lexically_normal().string();
-  RunRecord r{"tabular", plan.model->type(), "binary", {mo.label}, data_path, mo.energy_threshold, plan.split, plan.name};
+  RunRecord r{"tabular", plan.model->type(), mo.regression ? "regression" : "binary", {mo.label}, data_path,
+              mo.energy_threshold, plan.split, plan.name};
   write_run_record(dir, r);
   auto training = training_block(*plan.model, train.n_rows(), val.n_rows(), n_test, seconds);
   training["data"] = {{"file", data_path}, {"n_input", rep.n_input}, {"n_used", all.n_rows()},

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -28,9 +29,30 @@ void require_fraction(double v, const char* name) {
   require(std::isfinite(v) && v >= 0.0 && v <= 1.0, name, "must lie in [0, 1]");
 }
 
+// Bounds of the parameters that only `simulate --param` reaches (the options check their own).
+void validate_settable(const SimParams& p) {
+  require(p.n_samples <= kMaxSimulatedSamples, "n_samples", "must be at most " + std::to_string(kMaxSimulatedSamples));
+  require(p.n_runs <= 1000000 && p.first_run_number >= 0, "n_runs", "n_runs must be at most 1e6, "
+          "first_run_number >= 0");
+  require(p.template_substeps <= 1024, "template_substeps", "must be at most 1024");
+  for (auto [v, n] : {std::pair{p.fep_single_site_scale_kev, "fep_single_site_scale_kev"},
+                      {p.drift_ref_ns, "drift_ref_ns"}, {p.lf_tau_ns, "lf_tau_ns"}, {p.pretrigger_ns, "pretrigger_ns"},
+                      {p.alpha_energy_kev, "alpha_energy_kev"}})
+    require(v > 0, n, "must be > 0");
+  for (auto [v, n] : {std::pair{p.tp0_jitter_ns, "tp0_jitter_ns"}, {p.site_spread_ns, "site_spread_ns"},
+                      {p.pileup_margin_ns, "pileup_margin_ns"}, {p.baseline_jitter_adc, "baseline_jitter_adc"},
+                      {p.min_site_separation_ns, "min_site_separation_ns"},
+                      {p.trapping_sigma_frac, "trapping_sigma_frac"}, {p.peak_to_total_slope, "peak_to_total_slope"}})
+    require(v >= 0, n, "must be >= 0");
+  require_fraction(p.peak_to_total_ref, "peak_to_total_ref");
+  require_fraction(p.alpha_degrade_min, "alpha_degrade_min");
+  require_range(p.baseline_min_adc, p.baseline_max_adc, "baseline_adc");
+}
+
 }  // namespace
 
 void SimParams::validate() const {
+  validate_settable(*this);
   require(sample_period_ns > 0 && std::isfinite(sample_period_ns), "sample_period_ns", "must be > 0");
   require(n_samples >= 16, "n_samples", "must be >= 16");
   require(n_detectors >= 1 && n_detectors <= 1000, "n_detectors", "must be in [1, 1000]");
@@ -179,8 +201,12 @@ void set_parameter(SimParams& p, const std::string& name, double value) {
     if (name != n) return;
     found = true;
     using T = std::decay_t<decltype(v)>;
-    if (std::is_integral_v<T> && value != std::floor(value))
-      throw core::InputError("simulate --param " + name + ": must be a whole number");
+    if constexpr (std::is_integral_v<T>) {
+      // Checked before the cast: a double outside the integer's range does not convert.
+      if (value != std::floor(value) || value < double(std::numeric_limits<T>::min()) ||
+          value > double(std::numeric_limits<T>::max()))
+        throw core::InputError("simulate --param " + name + ": must be a whole number in range");
+    }
     v = static_cast<T>(value);
   });
   if (!found) throw core::InputError("simulate --param " + name + ": no such simulation parameter (see the file "

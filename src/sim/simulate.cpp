@@ -144,6 +144,13 @@ constexpr std::size_t kCalibrationFirstIndex = std::size_t{1} << 40;
 
 namespace {
 
+// Between chunks: a requested stop ends the command before anything is renamed into place.
+void stop_if_requested(const SimulateOptions& o, const char* phase, std::size_t done, std::size_t total) {
+  if (!o.stop_requested || !o.stop_requested()) return;
+  throw core::Interrupted("simulate stopped in the " + std::string(phase) + " after " + std::to_string(done) +
+                          " of " + std::to_string(total) + " events; " + o.out_path + " not written");
+}
+
 // Simulates and analyses a calibration run (features only, nothing written).
 dsp::AnalysisResult calibration_run(const Generator& gen, const SimulateOptions& o,
                                     std::size_t n_samples, int threads) {
@@ -156,6 +163,7 @@ dsp::AnalysisResult calibration_run(const Generator& gen, const SimulateOptions&
   core::Progress progress("calibration run", kCalibrationRunEvents, o.quiet);
   for (std::size_t first = 0; first < kCalibrationRunEvents; first += chunk) {
     const std::size_t count = std::min(chunk, kCalibrationRunEvents - first);
+    stop_if_requested(o, "calibration run", first, kCalibrationRunEvents);
     gen.generate(kCalibrationFirstIndex + first, count, wf.data(), truth.data(), threads);
     for (std::size_t i = 0; i < count; ++i) det[i] = truth[i].detector;
     labeller.add_chunk(first, count, wf.data(), det.data());
@@ -180,6 +188,7 @@ void generate_all(const Generator& gen, const SimulateOptions& o, int threads, i
   core::Progress progress("simulate", o.n_events, o.quiet);
   for (std::size_t first = 0; first < o.n_events; first += chunk) {
     const std::size_t count = std::min(chunk, o.n_events - first);
+    stop_if_requested(o, "simulation", first, o.n_events);
     const auto t_gen = Clock::now();
     gen.generate(first, count, wf.data(), truth.data(), threads);
     s.generate_seconds += seconds_since(t_gen);
@@ -283,6 +292,7 @@ SimulateSummary simulate_to_file(const SimulateOptions& o) {
     write_labels(writer, lab, o, labeller.chain_config());
     summarise_labels(lab, s);
   }
+  stop_if_requested(o, "labelling", o.n_events, o.n_events);
   writer.commit();
   s.total_seconds = seconds_since(t_start);
   return s;

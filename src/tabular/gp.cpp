@@ -29,6 +29,10 @@ namespace {
 // is switched off) or the factorisation is ill-conditioned; clamping keeps Adam in range.
 constexpr double kLogLengthMin = -4.605170185988091, kLogLengthMax = 6.907755278982137;
 constexpr double kLogVarianceMin = -13.815510557964274, kLogVarianceMax = 9.210340371976184;
+// The noise variance (of standardised targets) may go lower, to 1e-9: an energy measured to
+// 0.7 keV across a spectrum of sd 900 keV is a noise variance of 6e-7, under the 1e-6 floor.
+// K's jitter (1e-8 s_f^2) still keeps K + s2 I factorisable there.
+constexpr double kLogNoiseMin = -20.72326583694641;
 // Floor of the logistic likelihood's curvature W = p (1 - p): where sigmoid(f) rounds to 0
 // or 1, sqrt(W) would have an infinite derivative.
 constexpr double kMinCurvature = 1e-12;
@@ -105,7 +109,7 @@ struct LogParams {
     torch::NoGradGuard no_grad;
     log_length.clamp_(kLogLengthMin, kLogLengthMax);
     log_signal.clamp_(kLogVarianceMin, kLogVarianceMax);
-    log_noise.clamp_(kLogVarianceMin, kLogVarianceMax);
+    log_noise.clamp_(kLogNoiseMin, kLogVarianceMax);
   }
   RbfArdKernel kernel(const RbfArdKernel& like) const {
     RbfArdKernel k = like;
@@ -334,6 +338,8 @@ void GpRegression::condition(std::vector<double> x, std::size_t n_features, std:
   kernel_ = with_lengths(k, n_features);
   x_ = std::move(x);
   n_features_ = n_features;
+  y_ = y;
+  standardised_ = standardise_targets;
   y_offset_ = 0.0;
   y_scale_ = 1.0;
   if (standardise_targets) {

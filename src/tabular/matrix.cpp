@@ -29,6 +29,18 @@ const std::vector<double>& require_column(const io::Table& t, const std::string&
   return t.column(name);
 }
 
+// False for an event the label drops (NaN; a regression target that is not finite); throws
+// for a classification label other than 0/1, which is a wrong column, not a missing value.
+bool usable_label(double y, std::size_t row, const MatrixOptions& o, const std::string& source) {
+  if (o.regression) return std::isfinite(y);
+  if (std::isnan(y)) return false;
+  if (y != 0.0 && y != 1.0) {
+    throw InputError(source + ": label '" + o.label + "' is " + std::to_string(y) + " at row " + std::to_string(row) +
+                     " (a binary label must be 0 or 1)");
+  }
+  return true;
+}
+
 }  // namespace
 
 FeatureMatrix FeatureMatrix::subset(const std::vector<std::size_t>& rows) const {
@@ -39,6 +51,7 @@ FeatureMatrix FeatureMatrix::subset(const std::vector<std::size_t>& rows) const 
   for (std::size_t r : rows) {
     out.values.insert(out.values.end(), row(r), row(r) + nf);
     if (!label.empty()) out.label.push_back(label[r]);
+    if (!target.empty()) out.target.push_back(target[r]);
     out.id.push_back(id[r]);
     out.source_row.push_back(source_row[r]);
   }
@@ -52,7 +65,7 @@ std::string MatrixReport::summary() const {
     if (n) s += ", " + std::to_string(n) + " dropped (" + why + ")";
   };
   add(dropped_energy, "energy below threshold");
-  add(dropped_label, "label NaN");
+  add(dropped_label, "label or target NaN");
   add(dropped_quality, "DSP quality flag set");
   add(dropped_missing, "non-finite feature");
   if (kept_missing) s += ", " + std::to_string(kept_missing) + " kept with missing features (NaN)";
@@ -80,8 +93,9 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
   }
   std::vector<const std::vector<double>*> cols;
   for (const auto& n : names) cols.push_back(&require_column(table, n, "feature", source));
-  const std::vector<double>* label =
-      options.label.empty() ? nullptr : &require_column(table, options.label, "label", source);
+  const std::vector<double>* label = options.label.empty() ? nullptr
+                                     : &require_column(table, options.label,
+                                                       options.regression ? "regression target" : "label", source);
   const std::vector<double>* quality =
       options.drop_bad_quality && table.has("quality") ? &table.column("quality") : nullptr;
   const std::vector<double>* energy = nullptr;
@@ -101,16 +115,9 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
       ++rep.dropped_energy;
       continue;
     }
-    if (label) {
-      const double y = (*label)[r];
-      if (std::isnan(y)) {
-        ++rep.dropped_label;
-        continue;
-      }
-      if (y != 0.0 && y != 1.0) {
-        throw InputError(source + ": label '" + options.label + "' is " + std::to_string(y) +
-                         " at row " + std::to_string(r) + " (a binary label must be 0 or 1)");
-      }
+    if (label && !usable_label((*label)[r], r, options, source)) {
+      ++rep.dropped_label;
+      continue;
     }
     if (quality && (*quality)[r] != 0.0) {
       ++rep.dropped_quality;
@@ -127,7 +134,8 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
       const double v = (*c)[r];
       m.values.push_back(std::isfinite(v) ? static_cast<float>(v) : std::nanf(""));
     }
-    if (label) m.label.push_back((*label)[r] == 1.0);
+    if (label && options.regression) m.target.push_back((*label)[r]);
+    if (label && !options.regression) m.label.push_back((*label)[r] == 1.0);
     m.id.push_back(ids ? (*ids)[r] : static_cast<double>(r));
     m.source_row.push_back(r);
   }
@@ -150,8 +158,16 @@ MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy defa
   }
   o.drop_bad_quality = config.get<bool>("features.drop_bad_quality", true);
   o.label = config.get<std::string>("task.label");
+  o.regression = regression_task_from(config);
   o.energy_threshold = config.get<double>("data.energy_threshold_kev", -1.0);
   return o;
+}
+
+bool regression_task_from(const core::Config& config) {
+  const auto task = config.get<std::string>("model.task", "classification");
+  if (task != "classification" && task != "regression")
+    throw InputError("config key 'model.task' = \"" + task + "\" is not one of classification, regression");
+  return task == "regression";
 }
 
 std::pair<double, double> class_weight_pair(const std::vector<uint8_t>& label, const std::string& mode) {

@@ -154,7 +154,7 @@ void Trainer::fit(BatchSource& train, BatchSource* validation,
     r.epoch = e + 1;
     r.lr = schedule_.lr_for_epoch(e);
     set_learning_rate(*optimizer_, r.lr);
-    torch::manual_seed(core::Rng(spec_.seed, kDropoutStream + static_cast<uint64_t>(e)).next());
+    torch::manual_seed(core::Rng(spec_.init_seed, kDropoutStream + static_cast<uint64_t>(e)).next());
     r.train_loss = train_epoch(train, e);
     r.val_loss = r.val_metric = std::nan("");
     if (validation) {

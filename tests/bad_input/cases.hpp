@@ -3,6 +3,8 @@
 // for the shared inputs, what its one error line must name, and the output that must not be
 // left behind (or changed, when it existed). Placeholders:
 //   {base} a good simulated file; {other} another one; {features} its DSP feature table;
+//   {other_features} the feature table of {other}; {dir}/calib_v99.json calibration
+//   parameters of an unknown format version;
 //   {run} a trained run; {run_copy} a private copy of it; {out} this case's own output path;
 //   {existing} a file that must not be replaced; {dir} the scratch directory; {empty_dir};
 //   {bad_toml} a config with a syntax error; {locked} a directory whose run lock a live
@@ -116,6 +118,12 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"svm_c_negative", "-q train --config {preset:svm} --data {features} --out {out} --set model.C=-1", "C",
        "{out}"},
       {"bdt_on_waveforms", "-q train --config {preset:bdt} --data {base} --out {out}", "base.h5", "{out}"},
+      // model.task = "regression" (the GP only): its target column, the key's values.
+      {"gp_regression_target_missing",
+       "-q train --config {preset:gp-regression} --data {features} --out {out} --set task.label=truth_drift_time_ns",
+       "truth_drift_time_ns", "{out}"},
+      {"tabular_model_task_unknown", WL_BDT "--out {out} --set model.task=regresion", "model.task", "{out}"},
+      {"bdt_regression_refused", WL_BDT "--out {out} --set model.task=regression", "model.task", "{out}"},
       // Models and runs named on the command line.
       {"predict_missing_model", "-q predict --model {dir}/none --data {base} --out {out}", "none", "{out}"},
       {"predict_model_not_a_run", "-q predict --model {empty_dir} --data {base} --out {out}", "empty_dir", "{out}"},
@@ -233,6 +241,19 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"resume_other_data", "-q train --out {run_copy} --resume --data {other}", "data.file", "{run_copy}"},
       {"resume_missing_run", "-q train --out {dir}/no_run --resume", "no_run", "{dir}/no_run"},
       {"resume_tabular", WL_BDT "--out {out} --resume", "--resume", "{out}"},
+      // Third campaign: joins of other files, parameters of other formats, fields that are
+      // not (N,) datasets, config names that name nothing.
+      {"compare_features_of_other_file", "-q compare {run} --features {other_features} --out {out}",
+       "other_features.h5", "{out}"},
+      {"compare_truth_of_other_file", "-q compare {run} --truth {other} --out {out}", "other.h5", "{out}"},
+      {"calibrate_apply_version_99", "calibrate {features} --apply {dir}/calib_v99.json --labels {out}",
+       "'version' is 99", "{out}"},
+      {"inspect_label_group", "inspect {mut:label-group}", "'psd_label_dcr': is a group", ""},
+      {"dsp_label_group", "-q dsp {mut:label-group} --out {out}", "'psd_label_dcr': is a group", "{out}"},
+      {"inspect_zero_waveforms_with_labels", "inspect {mut:zero-waveforms}", "'raw_waveform' holds 0 events", ""},
+      {"train_amplitude_targets_unknown",
+       WL_TRAIN "--data {base} --out {out} --set 'preprocess.amplitude_targets=[\"energy_lable\"]'",
+       "'preprocess.amplitude_targets': 'energy_lable'", "{out}"},
   };
   return cases;
 }

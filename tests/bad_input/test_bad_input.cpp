@@ -62,6 +62,8 @@ class Inputs {
          " --set train.epochs=1 --set data.energy_threshold_kev=0");
     std::ofstream(dir_ / "existing.h5") << "not to be replaced\n";
     std::ofstream(dir_ / "bad.toml") << "[train\nlr = 1\n";
+    std::ofstream(dir_ / "calib_v99.json") << R"({"format": "wavelearn-calibration", "version": 99, )"
+                                           << R"("calibration": {}, "cuts": {}})";
     fs::create_directories(dir_ / "empty_dir");
   }
   ~Inputs() {
@@ -92,6 +94,11 @@ std::string Inputs::resolve(const std::string& key, const std::string& case_name
   if (key == "base") return base();
   if (key == "other") return (dir_ / "other.h5").string();
   if (key == "features") return (dir_ / "features.h5").string();
+  if (key == "other_features") {  // {other}'s feature table: ids like {base}'s, other events
+    const auto p = dir_ / "other_features.h5";
+    if (!fs::exists(p)) must("-q dsp " + (dir_ / "other.h5").string() + " --out " + p.string());
+    return p.string();
+  }
   if (key == "run") return run();
   if (key == "dir") return dir_.string();
   if (key == "out") return (dir_ / ("out_" + case_name)).string();

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +99,40 @@ TEST_F(CliCalibrate, BadInputsGiveOneLineErrors) {
   const auto bad_apply = run_cli("calibrate " + table("features").string() + " --apply " + garbage.string());
   EXPECT_EQ(bad_apply.status, 2);
   EXPECT_EQ(wl::test::count_lines(bad_apply.err), 1) << bad_apply.err;
+}
+
+// Saved parameters of other detectors, or of another format version, are refused rather
+// than applied: a detector the file never saw would get the pooled gain (energies off by
+// the gain ratio), and version 99 may mean other formulas under the same keys.
+TEST_F(CliCalibrate, ApplyRefusesOtherDetectorsAndUnknownVersions) {
+  const fs::path fitted = dir / "apply_params.json";
+  ASSERT_EQ(run_cli("calibrate " + table("features").string() + " --out " + fitted.string()).status, 0);
+  const auto params = nlohmann::json::parse(wl::test::read_all(fitted));
+  auto refused = [&](const nlohmann::json& j, const std::string& name, const std::string& needle) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << j.dump();
+    const fs::path labels = dir / (name + ".labels.h5");
+    const auto r = run_cli("calibrate " + table("features").string() + " --apply " + p.string() + " --labels " +
+                           labels.string());
+    EXPECT_EQ(r.status, 2) << name << ": " << r.out;
+    EXPECT_EQ(wl::test::count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(labels));
+  };
+  auto one_detector = params;
+  const auto dropped = params.at("calibration").at("detectors")[1].at("detector").get<int>();
+  for (const char* part : {"calibration", "cuts"}) one_detector[part]["detectors"].erase(1);
+  refused(one_detector, "one_detector.json", "detector(s) " + std::to_string(dropped));
+  auto cuts_only = params;
+  cuts_only["cuts"]["detectors"].erase(1);
+  refused(cuts_only, "cuts_only.json", "detector(s) " + std::to_string(dropped));
+  auto v99 = params;
+  v99["version"] = 99;
+  refused(v99, "v99.json", "'version' is 99");
+  auto unversioned = params;
+  unversioned.erase("version");
+  refused(unversioned, "unversioned.json", "'version' is missing");
 }
 
 }  // namespace

@@ -1,10 +1,17 @@
 // `wavelearn simulate` end to end: the file it writes, its attributes, determinism across
 // thread counts, refusal to overwrite, bad options, and a labelled file read the way the
 // teaching pipeline reads the real release (h5py + numpy).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "cli/run_cli.hpp"
 
@@ -32,6 +39,61 @@ wl::test::CliResult python(const std::string& code) {
   fs::remove(script);
   fs::remove(script + ".out");
   return r;
+}
+
+// Temporary files of `out` in its directory ("<out>.tmp.<pid>.<host>.<n>").
+std::vector<fs::path> temps_of(const fs::path& out) {
+  std::vector<fs::path> found;
+  for (const auto& e : fs::directory_iterator(out.parent_path()))
+    if (e.path().filename().string().rfind(out.filename().string() + ".tmp.", 0) == 0) found.push_back(e.path());
+  return found;
+}
+
+// Starts a simulate that would run for many seconds, sends `signal_number` once its
+// temporary file exists, and returns its exit status and stderr.
+wl::test::CliResult interrupted_simulate(const fs::path& out, int signal_number) {
+  const std::string err = out.string() + ".err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, 1);
+    // Large enough to run for ~10 s (300 k short records, unlabelled, one thread); the
+    // signal comes long before, so the file never grows past a few chunks.
+    ::execl(WL_CLI_PATH, WL_CLI_PATH, "-q", "--threads", "1", "simulate", "--events", "300000", "--samples", "1300",
+            "--no-labels", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (temps_of(out).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // into the generation loop
+  ::kill(pid, signal_number);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  wl::test::CliResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.err = wl::test::read_all(err);
+  fs::remove(err);
+  return r;
+}
+
+// SIGINT or SIGTERM during simulate: exit 130 with one `interrupted:` line (as train does),
+// no output, and no temporary file left for the next write to clean up.
+TEST(CliSimulate, InterruptRemovesTheTemporaryFile) {
+  for (const int signal_number : {SIGINT, SIGTERM}) {
+    const fs::path out = temp_h5("interrupted_" + std::to_string(signal_number) + ".h5");
+    const auto r = interrupted_simulate(out, signal_number);
+    EXPECT_EQ(r.status, 130) << "signal " << signal_number << ": " << r.err;
+    EXPECT_EQ(wl::test::count_lines(r.err), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("interrupted: simulate stopped", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("not written"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+    const auto temps = temps_of(out);
+    EXPECT_TRUE(temps.empty()) << "left behind: " << temps.front();
+    for (const auto& t : temps) fs::remove(t);
+  }
 }
 
 TEST(CliSimulate, WritesReleaseLayoutWithTruthAndAttributes) {

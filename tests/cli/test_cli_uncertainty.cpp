@@ -79,20 +79,29 @@ TEST_F(CliUncertainty, EnsembleIsItsMembersMeanAndSpread) {
   }
   EXPECT_GT(differ, a.size() / 2) << "members trained from different seeds must differ";
 
-  // A finished ensemble resumes as a no-op: the members are not trained again.
-  const auto before = fs::last_write_time(run + "/member_1/model.pt");
-  run_ok("-q --threads 2 train --config " + preset("cnn") + " --data " + path("nominal.h5") + " --out " + run +
-         " --set train.ensemble=2 --set train.epochs=2 --set data.energy_threshold_kev=0 "
-         "--set eval.bootstrap_replicas=10 --resume");
-  EXPECT_EQ(fs::last_write_time(run + "/member_1/model.pt"), before);
+  // A member interrupted after its last checkpoint (no model.pt yet) is finished by
+  // --resume from that checkpoint; the other member is not retrained: same scores.
+  for (const char* f : {"model.pt", "run.json", "metrics.json"}) fs::remove(fs::path(run) / "member_1" / f);
+  const std::string again = "-q --threads 2 train --config " + preset("cnn") + " --data " + path("nominal.h5") +
+                            " --out " + run + " --set train.ensemble=2 --set train.epochs=2 "
+                            "--set data.energy_threshold_kev=0 --set eval.bootstrap_replicas=10 --resume";
+  run_ok(again);
+  run_ok("-q predict --model " + run + " --data " + path("nominal.h5") + " --out " + path("ens2.h5"));
+  EXPECT_EQ(column(path("ens2.h5"), "score"), mean);
+  EXPECT_EQ(column(path("ens2.h5"), "score_std"), spread);
+  // A changed configuration is refused by every member's guard, naming the key.
+  const auto changed = run_cli(again + " --set train.lr=0.01");
+  EXPECT_EQ(changed.status, 2) << changed.err;
+  EXPECT_NE(changed.err.find("train.lr"), std::string::npos) << changed.err;
 
   // The shifted detector's events: the check runs and reports the spread's AUROC.
   run_ok("-q evaluate --model " + run + " --shifted " + path("shifted.h5") + " --out " + path("ood") +
          " --bootstrap 0 --alpha 0.2");
   const auto ood = nlohmann::json::parse(read_all(path("ood/metrics.json")));
   const auto& s = ood.at("ood").at("scores").at("score_std");
-  EXPECT_GE(s.at("auroc").get<double>(), 0.0);
-  EXPECT_LE(s.at("auroc").get<double>(), 1.0);
+  // A number (NaN would be written as null): the size of the effect is measured in
+  // docs/uncertainty.md on a trained ensemble, not in a 2-epoch test.
+  EXPECT_TRUE(s.at("auroc").is_number()) << s.dump();
   EXPECT_EQ(ood.at("ood").at("n_shifted"), 500);
   EXPECT_TRUE(ood.at("ood").at("scores").contains("entropy:score"));
   EXPECT_DOUBLE_EQ(ood.at("conformal").at("alpha").get<double>(), 0.2);
@@ -116,9 +125,11 @@ TEST_F(CliUncertainty, McDropoutIsReproducibleAndSpreads) {
   std::size_t spread = 0;
   for (const double v : column(path("mc1.h5"), "score_std")) spread += v > 0.0;
   EXPECT_GT(spread, 0u);
-  // Dropout off again: the plain prediction is the deterministic network.
-  run_ok("-q predict --model " + run + " --data " + path("nominal.h5") + " --out " + path("plain2.h5"));
-  EXPECT_EQ(column(path("plain.h5"), "score"), column(path("plain2.h5"), "score"));
+  // evaluate --mc-samples: the spread reaches metrics.json.
+  run_ok("-q evaluate --model " + run + " --out " + path("mc-eval") + " --mc-samples 4 --bootstrap 0");
+  const auto m = nlohmann::json::parse(read_all(path("mc-eval/metrics.json")));
+  EXPECT_EQ(m.at("mc_dropout").at("samples"), 4);
+  EXPECT_GT(m.at("mc_dropout").at("mean_score_std").get<double>(), 0.0);
 }
 
 }  // namespace

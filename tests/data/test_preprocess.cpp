@@ -123,6 +123,27 @@ TEST(Preprocess, BaselineSubtraction) {
   EXPECT_FLOAT_EQ(out[199], 600.0f);
 }
 
+// A name in preprocess.amplitude_targets that is not a target of the run (a typo) is
+// refused, naming the key, the name and the run's targets ("energy" means the energy field).
+TEST(Preprocess, AmplitudeTargetsMustBeTargetsOfTheRun) {
+  PreprocessConfig c;
+  c.normalization = Normalization::Amplitude;
+  c.amplitude_targets = {"energy_lable"};
+  try {
+    check_targets_compatible(c, {"psd_label_low_avse", "energy_label"}, "energy_label");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("preprocess.amplitude_targets"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'energy_lable'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("psd_label_low_avse, energy_label"), std::string::npos) << msg;
+  }
+  c.amplitude_targets = {"energy"};
+  EXPECT_NO_THROW(check_targets_compatible(c, {"energy_label"}, "energy_label"));
+  c.amplitude_targets = {"pulse_height"};
+  EXPECT_NO_THROW(check_targets_compatible(c, {"pulse_height"}, "energy_label"));
+}
+
 TEST(Preprocess, EnergyTargetWithMinMaxIsRefused) {
   PreprocessConfig c;  // min-max
   try {
@@ -136,6 +157,7 @@ TEST(Preprocess, EnergyTargetWithMinMaxIsRefused) {
   EXPECT_THROW(check_targets_compatible(c, {"truth_energy_kev"}, "energy_label"), InputError);
   c.amplitude_targets = {"pulse_height"};
   EXPECT_THROW(check_targets_compatible(c, {"pulse_height"}, "energy_label"), InputError);
+  c.amplitude_targets = {};
   EXPECT_NO_THROW(check_targets_compatible(c, {"psd_label_low_avse", "psd_label_dcr"}, "energy_label"));
   c.normalization = Normalization::Amplitude;
   EXPECT_NO_THROW(check_targets_compatible(c, {"energy_label"}, "energy_label"));

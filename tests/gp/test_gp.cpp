@@ -319,3 +319,117 @@ TEST(GpModel, FarFromTheDataTheLatentSpreadIsThePriorsAndTheScoreHalf) {
   EXPECT_NEAR(spread[0], 2.0, 1e-6);
   EXPECT_NEAR(score[0], 0.5, 1e-6);
 }
+
+namespace {
+
+// A one-feature regression matrix in raw units (x in ns, y in keV, say): the tabular model
+// must standardise both and give the answer back in y's units.
+FeatureMatrix regression_matrix(const std::vector<double>& x, const std::vector<double>& y) {
+  FeatureMatrix m;
+  m.feature_names = {"x_ns"};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    m.values.push_back(static_cast<float>(x[i]));
+    m.id.push_back(static_cast<double>(i));
+    m.source_row.push_back(i);
+  }
+  m.target = y;
+  return m;
+}
+
+}  // namespace
+
+// model.task = "regression": with fixed hyper-parameters the tabular GP's prediction is the
+// closed form on standardised x and y (sample standard deviation of y), mapped back to y's
+// units, and its spread includes the noise variance: sigma^2 = sd_y^2 (k** - q + s2).
+TEST(GpModel, RegressionPosteriorMatchesClosedFormInTheTargetsUnits) {
+  const std::vector<double> x{10, 40, 55, 90, 120}, y{500, 530, 525, 580, 560};
+  const auto train = regression_matrix(x, y);
+  const auto test = regression_matrix({25, 70, 400}, {0, 0, 0});
+  GpSettings settings;
+  settings.regression = true;
+  settings.optimiser.iterations = 0;
+  settings.length_scale = 0.8;
+  settings.signal_variance = 1.3;
+  settings.noise_variance = 0.05;
+  GpModel gp(settings);
+  FitInputs in;
+  in.train = &train;
+  gp.fit(in);
+  std::vector<double> sigma;
+  const auto mean = gp.predict_with_std(test, sigma);
+
+  const auto scaler = Standardizer::fit(train);
+  const auto z = scaler.apply(train), zt = scaler.apply(test);
+  double y_mean = 0, ss = 0;
+  for (double v : y) y_mean += v / 5.0;
+  for (double v : y) ss += (v - y_mean) * (v - y_mean);
+  const double y_sd = std::sqrt(ss / 4.0);
+  Matrix g(5, std::vector<double>(5)), rhs(5, std::vector<double>(4));
+  for (std::size_t i = 0; i < 5; ++i) {
+    for (std::size_t j = 0; j < 5; ++j) g[i][j] = k1(z[i], z[j], 0.8, 1.3) + (i == j ? 0.05 : 0.0);
+    rhs[i][0] = (y[i] - y_mean) / y_sd;
+    for (std::size_t j = 0; j < 3; ++j) rhs[i][j + 1] = k1(z[i], zt[j], 0.8, 1.3);
+  }
+  const Matrix sol = solve(g, rhs);
+  for (std::size_t j = 0; j < 3; ++j) {
+    double mu = 0, quad = 0;
+    for (std::size_t i = 0; i < 5; ++i) mu += rhs[i][j + 1] * sol[i][0], quad += rhs[i][j + 1] * sol[i][j + 1];
+    EXPECT_NEAR(mean[j], y_mean + y_sd * mu, 1e-5) << j;  // the kernel's jitter (1e-8) aside
+    EXPECT_NEAR(sigma[j], y_sd * std::sqrt(1.3 - quad + 0.05), 1e-5) << j;
+  }
+  // Far from the data: the targets' mean, and the prior's spread plus the noise.
+  EXPECT_NEAR(mean[2], y_mean, 1e-6);
+  EXPECT_NEAR(sigma[2], y_sd * std::sqrt(1.3 + 0.05), 1e-6);
+  EXPECT_TRUE(gp.is_regression());
+  EXPECT_EQ(gp.summary()["task"], "regression");
+}
+
+// Fitted on a noisy toy (sd 0.1): the test RMSE is near the noise, about 68 % of the test
+// targets lie within one predicted sigma, and a reload gives the same numbers bit for bit.
+TEST(GpModel, RegressionFitsNoiseAndReloadsIdentically) {
+  core::Rng rng(21, 3);
+  std::vector<double> x, y;
+  for (int i = 0; i < 600; ++i) {
+    x.push_back(rng.uniform(0.0, 100.0));
+    y.push_back(1000.0 + 2.0 * std::sin(x.back() / 15.0) + rng.normal(0.0, 0.1));
+  }
+  const auto all = regression_matrix(x, y);
+  std::vector<std::size_t> tr, te;
+  for (std::size_t i = 0; i < 600; ++i) (i < 300 ? tr : te).push_back(i);
+  const auto train = all.subset(tr), test = all.subset(te);
+  GpSettings settings;
+  settings.regression = true;
+  settings.optimiser.iterations = 60;
+  settings.optimiser.learning_rate = 0.1;  // the noise variance falls from 0.1 to ~0.005
+  settings.hyper_events = 200;
+  settings.batch_events = 64;
+  GpModel gp(settings);
+  gp.set_threads(1);
+  FitInputs in;
+  in.train = &train;
+  gp.fit(in);
+  std::vector<double> sigma;
+  const auto mean = gp.predict_with_std(test, sigma);
+  double se = 0;
+  std::size_t inside = 0;
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    se += (mean[i] - test.target[i]) * (mean[i] - test.target[i]);
+    inside += std::abs(mean[i] - test.target[i]) <= sigma[i];
+  }
+  EXPECT_LT(std::sqrt(se / 300.0), 0.13);
+  EXPECT_NEAR(static_cast<double>(inside) / 300.0, 0.68, 0.08) << gp.summary().dump();
+  EXPECT_EQ(gp.history().size(), 60u);
+
+  test::TempDir dir;
+  gp.save(dir.path(), false);
+  GpModel back;
+  back.set_threads(1);
+  back.load(dir.path());
+  ASSERT_TRUE(back.is_regression());
+  std::vector<double> sigma_back;
+  const auto mean_back = back.predict_with_std(test, sigma_back);
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    ASSERT_EQ(mean_back[i], mean[i]) << i;
+    ASSERT_EQ(sigma_back[i], sigma[i]) << i;
+  }
+}

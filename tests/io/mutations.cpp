@@ -132,6 +132,23 @@ void zero_rows(hid_t f) {
   }
 }
 
+// psd_label_dcr replaced by a group of the same name (readers must not skip it silently).
+void label_as_group(hid_t f) {
+  H5Ldelete(f, "psd_label_dcr", H5P_DEFAULT);
+  Id g{H5Gcreate2(f, "psd_label_dcr", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
+  check(g.id >= 0, "label group");
+}
+
+// raw_waveform recreated with 0 rows; every other dataset keeps its N rows.
+void zero_waveform_rows(hid_t f) {
+  auto dims = dims_of(Id{H5Dopen2(f, "raw_waveform", H5P_DEFAULT), H5Dclose}.id);
+  H5Ldelete(f, "raw_waveform", H5P_DEFAULT);
+  dims[0] = 0;
+  Id space{H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose};
+  Id d{H5Dcreate2(f, "raw_waveform", H5T_IEEE_F32LE, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose};
+  check(d.id >= 0, "0-row waveform");
+}
+
 void mutate(const std::string& kind, hid_t f) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (kind == "nan-waveform") {
@@ -166,6 +183,8 @@ void mutate(const std::string& kind, hid_t f) {
   else if (kind == "waveform-string") replace_waveform(f, true);
   else if (kind == "zero-events") zero_rows(f);
   else if (kind == "all-zero") zero_all_waveforms(f);
+  else if (kind == "label-group") label_as_group(f);
+  else if (kind == "zero-waveforms") zero_waveform_rows(f);
 }
 
 }  // namespace
@@ -173,7 +192,8 @@ void mutate(const std::string& kind, hid_t f) {
 const std::vector<std::string>& mutation_kinds() {
   static const std::vector<std::string> kinds = {
       "nan-waveform", "inf-waveform", "label-7",     "label-half",  "label-nan",       "energy-nan", "energy-inf", "id-nan", "id-half", "detector-huge", "dt-zero",
-      "dt-negative",  "dt-text",      "truncated",   "waveform-3d", "waveform-string", "zero-events", "all-zero"};
+      "dt-negative",  "dt-text",      "truncated",   "waveform-3d", "waveform-string", "zero-events", "all-zero",
+      "label-group",  "zero-waveforms"};
   return kinds;
 }
 

@@ -18,6 +18,8 @@ namespace wl::test {
 //   waveform-string              raw_waveform replaced by strings
 //   zero-events                  every per-event dataset with 0 rows
 //   all-zero                     every waveform sample 0 (flat: DSP quality flags)
+//   label-group                  psd_label_dcr replaced by an (empty) group
+//   zero-waveforms               raw_waveform with 0 rows, the per-event datasets with N
 bool write_mutation(const std::string& kind, const std::string& base, const std::string& out);
 const std::vector<std::string>& mutation_kinds();
 

@@ -60,9 +60,9 @@ TEST(Errors, LabelOfWrongLength) {
   TempDir dir;
   const auto path = dir.file("a.h5");
   wl::test::write_label_wrong_length(path);
-  auto r = open_reader(path);
-  expect_input_error([&] { r->read_scalar("psd_label_dcr"); }, {path, "psd_label_dcr", "(19,)"});
-  expect_input_error([&] { summarize(*r); }, {path, "psd_label_dcr"});
+  // Refused when the file is opened (every command), naming both lengths; not only where a
+  // command happens to read the label (beside 0 waveforms nothing would be read).
+  expect_input_error([&] { open_reader(path); }, {path, "psd_label_dcr", "(19,)", "'raw_waveform' holds 20 events"});
 }
 
 TEST(Errors, StringLabel) {

@@ -42,6 +42,19 @@ TEST(Spread, MeanAndSampleStandardDeviation) {
   EXPECT_THROW(acc.add({1.0}), std::logic_error);
 }
 
+TEST(Spread, SigmaColumnsBecomeTheMixtureStandardDeviation) {
+  const std::vector<ScoreColumn> base = {{"e", "energy", "regression"}, {"e_sigma", "energy", "sigma"}};
+  wl::run::detail::SpreadAccumulator acc(1, base);
+  acc.add({1.0, 1.0});
+  acc.add({3.0, 2.0});
+  const auto out = acc.finish();  // e, e_sigma, e_std
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_NEAR(out[0], 2.0, 1e-12);
+  // mean of sigma^2 (2.5) + variance of the means over the samples (1): sqrt(3.5).
+  EXPECT_NEAR(out[1], std::sqrt(3.5), 1e-12);
+  EXPECT_NEAR(out[2], std::sqrt(2.0), 1e-12);  // the means' sample standard deviation
+}
+
 ScoredRows rows_of(const std::vector<double>& score, const std::vector<double>& spread) {
   ScoredRows s;
   s.n_columns = 2;

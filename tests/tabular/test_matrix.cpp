@@ -113,3 +113,43 @@ TEST(Matrix, ConfigKeys) {
   auto bad = core::Config::parse("[features]\nmissing = \"ignore\"\n[task]\nlabel = \"y\"\n");
   EXPECT_THROW(matrix_options_from(bad, MissingPolicy::kDrop), core::InputError);
 }
+
+// model.task = "regression": the label key names a float target, kept as it is; a target
+// that is not finite drops the event like a NaN label, counted.
+TEST(Matrix, RegressionTargetIsKeptAsFloatAndNonFiniteDropped) {
+  auto t = test::synthetic_table(30, 3);
+  auto o = options();
+  o.label = "energy_label";
+  o.regression = true;
+  t.columns[6][4] = std::nan("");  // energy_label
+  t.columns[6][8] = INFINITY;
+  MatrixReport rep;
+  const auto m = build_matrix(t, o, "t.h5", &rep);
+  EXPECT_EQ(m.n_rows(), 28u);
+  EXPECT_EQ(rep.dropped_label, 2u);
+  EXPECT_TRUE(m.label.empty());
+  ASSERT_EQ(m.target.size(), 28u);
+  EXPECT_EQ(m.target[0], t.column("energy_label")[0]);
+  EXPECT_EQ(m.target[4], t.column("energy_label")[5]);  // row 4 dropped
+  const auto sub = m.subset({2, 0});
+  ASSERT_EQ(sub.target.size(), 2u);
+  EXPECT_EQ(sub.target[1], m.target[0]);
+  o.label = "energy_lable";  // a typo names the target and the file
+  try {
+    build_matrix(t, o, "t.h5");
+    FAIL() << "no error";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("regression target 'energy_lable'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Matrix, ModelTaskIsClassificationOrRegression) {
+  EXPECT_FALSE(regression_task_from(core::Config()));
+  EXPECT_TRUE(regression_task_from(core::Config::parse("[model]\ntask = \"regression\"\n")));
+  try {
+    regression_task_from(core::Config::parse("[model]\ntask = \"regresion\"\n"));
+    FAIL() << "no error";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("model.task"), std::string::npos) << e.what();
+  }
+}

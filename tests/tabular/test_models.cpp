@@ -4,11 +4,13 @@
 #include <cmath>
 
 #include "synthetic.hpp"
+#include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/split.hpp"
 #include "wavelearn/eval/roc.hpp"
 #include "wavelearn/tabular/bdt.hpp"
 #include "wavelearn/tabular/logistic.hpp"
+#include "wavelearn/tabular/model.hpp"
 #include "wavelearn/tabular/shap.hpp"
 #include "wavelearn/tabular/svm.hpp"
 
@@ -205,4 +207,17 @@ TEST(Models, WrongColumnsRejected) {
   FeatureMatrix other = d.validation;
   std::swap(other.feature_names[0], other.feature_names[1]);
   EXPECT_THROW(m.predict(other), core::InputError);
+}
+
+// Only the Gaussian process has a regression: the classifiers refuse model.task, naming it.
+TEST(Models, ClassifiersRefuseRegression) {
+  for (const char* type : {"bdt", "svm", "logistic"}) {
+    const auto config = core::Config::parse(std::string("[model]\ntype = \"") + type + "\"\ntask = \"regression\"\n");
+    try {
+      make_model(config);
+      FAIL() << type;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("model.task"), std::string::npos) << e.what();
+    }
+  }
 }

@@ -10,12 +10,11 @@
 #include <filesystem>
 #include <string>
 
+#include "wavelearn/nn/file_names.hpp"
 #include "wavelearn/nn/heads.hpp"
 
 namespace wl::nn {
 
-inline constexpr const char* kModelMetadataFile = "wavelearn_model.json";
-inline constexpr const char* kPreprocessFile = "preprocess.json";
 // A bool attribute of models with dropout: true keeps dropout on in eval mode (MC dropout).
 inline constexpr const char* kMcDropoutAttribute = "mc_dropout";
 

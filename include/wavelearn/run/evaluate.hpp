@@ -26,6 +26,7 @@ struct EvaluateOptions {
   // check of the model's uncertainty (metrics.json "ood"); empty: none.
   std::string shifted;
   double alpha = 0.1;  // split-conformal miscoverage: 1 - alpha sets and intervals
+  int mc_samples = 0;  // networks with dropout: score by Monte Carlo dropout (mean and spread)
 };
 
 struct EvaluateSummary {

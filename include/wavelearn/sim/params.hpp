@@ -10,6 +10,9 @@
 
 namespace wl::sim {
 
+// The longest record the simulator makes: 10 ms at 10 ns (simulate --samples has the same bound).
+inline constexpr int kMaxSimulatedSamples = 1 << 20;
+
 struct SimParams {
   // --- Record layout (MJD release: 10 ns x 3800 samples, rise near sample 1000) ---
   double sample_period_ns = 10.0;

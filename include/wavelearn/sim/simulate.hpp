@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct SimulateOptions {
   bool quiet = false;              // no progress lines
   bool label = true;               // false: no energy_label / psd_label_* (like NPML files)
   std::size_t chunk_events = 4096; // events generated, written and processed at a time
+  // Polled between chunks: true stops with core::Interrupted, and the writer removes its
+  // temporary file on the way out (the CLI passes its SIGINT/SIGTERM flag).
+  std::function<bool()> stop_requested;
 };
 
 struct SimulateSummary {

@@ -15,8 +15,9 @@
 //    its approximate marginal likelihood for the hyper-parameters, with the mode's own
 //    dependence on them included). P(t = 1) ~= sigmoid(mu / sqrt(1 + pi s2 / 8)), the
 //    probit approximation of the integral of sigmoid(f) N(f | mu, s2).
-//  - GpModel: the classifier as a tabular model (model.type = "gp"): standardised
-//    features, a seeded random subset of at most max_train_events training events.
+//  - GpModel: the classifier, or (model.task = "regression") the regression, as a tabular
+//    model (model.type = "gp"): standardised features and targets, a seeded random subset
+//    of at most max_train_events training events.
 //
 // The cost is O(n^3) in the training events (Cholesky), O(n^2) memory: this is for
 // n <= a few thousand. libtorch stays inside gp.cpp.
@@ -89,9 +90,15 @@ class GpRegression : public GpPosterior {
   double log_marginal_likelihood() const { return log_marginal_likelihood_; }
   // Predictive mean and variance of f (with_noise: of y) in y's units.
   GpPrediction predict(const std::vector<double>& x, bool with_noise = false, std::size_t batch_rows = 512) const;
+  // What condition() took (targets in y's units): enough to rebuild the same posterior.
+  const std::vector<double>& inputs() const { return x_; }
+  const std::vector<double>& targets() const { return y_; }
+  bool standardised_targets() const { return standardised_; }
 
  private:
+  std::vector<double> y_;
   double y_offset_ = 0.0, y_scale_ = 1.0;
+  bool standardised_ = false;
 };
 
 class GpClassifier : public GpPosterior {
@@ -135,6 +142,8 @@ struct GpSettings {
   GpOptimiser optimiser;
   double length_scale = 0.0;     // initial, per standardised feature; 0: sqrt(n_features)
   double signal_variance = 4.0;  // initial prior variance of the latent f (logit scale)
+  bool regression = false;       // model.task = "regression": GpRegression on a float target
+  double noise_variance = 0.1;   // regression: initial noise variance (standardised target)
   std::size_t batch_events = 512;
   uint64_t seed = 42;
 };
@@ -157,11 +166,18 @@ class GpModel : public TabularModel {
   std::string description() const override;
 
   const GpClassifier& gp() const { return gp_; }
+  const GpRegression& regression() const { return reg_; }
+  bool is_regression() const override { return settings_.regression; }
 
  private:
+  void fit_classifier(const FitInputs& in, const std::vector<std::size_t>& rows, const FeatureMatrix& train,
+                      const std::vector<double>& z, const RbfArdKernel& start);
+  void fit_regression(const FeatureMatrix& train, const std::vector<double>& z, const RbfArdKernel& start);
+  const GpPosterior& posterior() const;
   GpSettings settings_;
   Standardizer scaler_;
   GpClassifier gp_;
+  GpRegression reg_;
   std::vector<RoundLoss> history_;
   std::size_t n_train_available_ = 0;
   double lml_start_ = 0.0;  // per event, hyper-parameter subset, before the fit

@@ -1,10 +1,11 @@
 #pragma once
 // The feature matrix of the classical models: selected columns of a feature table (the
 // output of `wavelearn dsp`, optionally joined with `wavelearn calibrate --labels`), a
-// binary target column and event ids.
+// binary label or (regression) a float target column, and event ids.
 //
 // Events are handled explicitly, never silently:
 //  - a label that is NaN drops the event (counted); a label other than 0/1 is an error;
+//    a regression target that is NaN or infinite drops the event (counted the same way);
 //  - quality != 0 (the DSP flag) drops the event when drop_bad_quality (counted);
 //  - a NaN/inf feature either drops the event (MissingPolicy::kDrop, counted) or is kept
 //    as NaN (kKeep), which only XGBoost accepts: its trees learn a default direction
@@ -28,6 +29,7 @@ struct FeatureMatrix {
   std::vector<std::string> feature_names;
   std::vector<float> values;        // row-major n_rows x n_features; NaN = missing
   std::vector<uint8_t> label;       // 1 = signal (label column == 1); empty when unlabelled
+  std::vector<double> target;       // regression: the target column's values; empty otherwise
   std::vector<double> id;           // event id (the table's `id`, else the row number)
   std::vector<std::size_t> source_row;  // row in the feature table
 
@@ -41,6 +43,7 @@ struct FeatureMatrix {
 struct MatrixOptions {
   std::vector<std::string> features;  // column names (default_physics_features() if empty)
   std::string label;                  // target column; empty: unlabelled (prediction)
+  bool regression = false;            // the label column is a float target (model.task)
   MissingPolicy missing = MissingPolicy::kDrop;
   bool drop_bad_quality = true;       // needs a `quality` column; ignored without one
   std::string energy_column;          // for the energy threshold; empty: no threshold
@@ -67,8 +70,13 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
                            const std::string& source, MatrixReport* report = nullptr);
 
 // Reads features.names, features.missing ("drop"/"keep"), features.drop_bad_quality,
-// task.label, data.energy_threshold_kev (applied to energy_label/energy_kev when present).
+// task.label, model.task, data.energy_threshold_kev (applied to energy_label/energy_kev
+// when present).
 MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing);
+
+// model.task: "classification" (default, a 0/1 label) or "regression" (a float target, the
+// Gaussian process only); InputError naming the key for anything else.
+bool regression_task_from(const core::Config& config);
 
 // Per-event weights. "balanced": each class gets total weight n/2 (w_c = n / (2 n_c)), so
 // a rare class counts as much as a common one; "none": all 1. InputError for other modes.

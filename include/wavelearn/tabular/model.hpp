@@ -1,7 +1,8 @@
 #pragma once
 // A classical binary classifier on a feature matrix: XGBoost trees ("bdt"), libsvm ("svm"),
 // L2-regularised logistic regression ("logistic") or a Gaussian process ("gp", built with
-// libtorch only). Scores are P(signal) in [0, 1].
+// libtorch only). Scores are P(signal) in [0, 1]; the GP also does regression
+// (model.task = "regression"), its scores then being the target's predicted values.
 // Every model saves itself into a run directory and loads back giving identical scores;
 // the training code scores events with the reloaded model so that what a run reports is
 // exactly what `predict` reproduces.
@@ -32,7 +33,7 @@ struct FitInputs {
   const FeatureMatrix* validation = nullptr;  // may be empty (no early stopping then)
   std::vector<float> train_weight;            // per event (class weights); empty = 1
   std::vector<float> validation_weight;
-  std::pair<double, double> class_weight{1.0, 1.0};  // background, signal
+  std::pair<double, double> class_weight{1.0, 1.0};  // background, signal (classification)
 };
 
 class TabularModel {
@@ -47,6 +48,9 @@ class TabularModel {
   // Models with a predictive uncertainty (the GP) give, in the same pass as the scores, a
   // standard deviation per row; the GP's is that of its latent f, not of P(signal).
   virtual bool has_predict_std() const { return false; }
+  // A regression (model.task = "regression", the GP only): predict() gives the target in its
+  // units, the spread its predictive standard deviation.
+  virtual bool is_regression() const { return false; }
   // The scores; `spread` receives the standard deviations (empty unless has_predict_std()).
   virtual std::vector<double> predict_with_std(const FeatureMatrix& x, std::vector<double>& spread) const {
     spread.clear();

@@ -4,6 +4,9 @@
 namespace wl::train {
 
 void install_interrupt_handler();
+// The same flag for SIGTERM too (a second SIGINT or SIGTERM kills): for commands that only
+// have a temporary file to remove (simulate), so a `kill` leaves nothing behind either.
+void install_interrupt_and_terminate_handler();
 bool interrupt_requested();
 void clear_interrupt();       // tests
 void request_interrupt();     // tests: as if SIGINT arrived
