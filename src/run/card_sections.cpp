@@ -13,12 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string pct(const json& v) { return v.is_number() ? report::format_number(100 * v.get<double>(), 3) + " %" : "?"; }
-
-std::string ci(const json& c) {
-  return c.is_array() && c.size() == 2 ? " [" + pct(c[0]) + ", " + pct(c[1]) + "]" : "";
-}
-
 std::string calibration_text(const json& u) {
   std::string o;
   if (u.contains("calibration")) {
@@ -31,7 +25,7 @@ std::string calibration_text(const json& u) {
   if (u.contains("conformal")) {
     const auto& c = u["conformal"];
     o += "Split-conformal " + std::string(c.contains("mean_set_size") ? "sets" : "intervals") + " at 1 - alpha = " +
-         pct(1.0 - c.value("alpha", 0.1)) + " covered " + pct(c["coverage"]) + ci(c["coverage_ci95"]) + " of " +
+         percent_text(1.0 - c.value("alpha", 0.1)) + " covered " + percent_text(c["coverage"]) + ci_percent_text(c["coverage_ci95"]) + " of " +
          c.value("n_events", json(0)).dump() + " evaluated events. ";
   }
   return o;
@@ -52,6 +46,16 @@ std::string spread_text(const json& u) {
 }
 
 }  // namespace
+
+std::string percent_text(const nlohmann::json& fraction) {
+  return fraction.is_number() ? report::format_number(100 * fraction.get<double>(), 3) + " %" : "?";
+}
+
+std::string ci_percent_text(const nlohmann::json& ci) {
+  return ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()
+             ? " [" + percent_text(ci[0]) + ", " + percent_text(ci[1]) + "]"
+             : "";
+}
 
 std::string card_uncertainty_text(const PageInputs& in) {
   if (!in.uncertainty || in.uncertainty->json.empty())
@@ -78,10 +82,10 @@ std::string explained_text(const json& j, const std::string& path) {
   std::string o = "Explained on " + j.value("n_events", json(0)).dump() + " " + j.value("events", std::string()) +
                   " events (" + path + "). ";
   if (const auto c = number_at(j, {"completeness_max_rel_error"}); c.is_number())
-    o += "Integrated gradients' completeness error at most " + pct(c) + ". ";
+    o += "Integrated gradients' completeness error at most " + percent_text(c) + ". ";
   if (const auto edge = number_at(j, {"rising_edge", "fraction", "integrated_gradients", "all"}); edge.is_number())
-    o += "Share of |attribution| on the rising edge: " + pct(edge) + " (" +
-         pct(number_at(j, {"rising_edge", "uniform_fraction"})) + " for a uniform attribution). ";
+    o += "Share of |attribution| on the rising edge: " + percent_text(edge) + " (" +
+         percent_text(number_at(j, {"rising_edge", "uniform_fraction"})) + " for a uniform attribution). ";
   if (j.contains("importance") && j["importance"].is_array() && !j["importance"].empty() &&
       j["importance"][0].is_object())
     o += "Most important feature: " + j["importance"][0].value("feature", std::string("?")) + ". ";

@@ -34,7 +34,7 @@ void require_targets(const Scorer& scorer, const EventTable& t, const std::strin
   std::string names;
   for (const auto& c : scorer.columns()) {
     if (c.target.empty()) return;  // a model without a task head: nothing to compare with
-    if (t.field(c.target) || (c.kind == "regression" && !t.energy_kev.empty() && c.target == "energy_label")) return;
+    if (t.target_values(c.target)) return;
     names += (names.empty() ? "" : ", ") + c.target;
   }
   throw core::InputError(data_file + ": none of the run's targets (" + names + ") is in the file");

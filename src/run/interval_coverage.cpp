@@ -13,15 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-bool is_energy(const std::string& target) { return target == "energy" || target == "energy_label"; }
-
-// The target's values, or the file's calibrated energy for an energy target the file does
-// not carry by that name (as the regression metrics do).
-const std::vector<double>* truth_of(const std::string& target, const EventTable& events) {
-  const auto* t = events.field(target);
-  if (!t && is_energy(target) && !events.energy_kev.empty()) t = &events.energy_kev;
-  return t;
-}
 
 // The chosen score columns and the truth of the evaluated events where all are finite.
 struct FiniteRows {
@@ -61,7 +52,7 @@ int nearest_level(const std::vector<double>& levels, bool below, double want) {
 }
 
 json quantile_block(const std::string& target, const std::vector<double>& levels, const FiniteRows& f) {
-  const std::string unit = is_energy(target) ? "_kev" : "";
+  const std::string unit = is_energy_target(target) ? "_kev" : "";
   json j{{"target", target}, {"levels", levels}, {"n_events", f.truth.size()}};
   // A calibrated tau-quantile lies above the truth in a fraction tau of the events.
   j["fraction_below"] = json::array();
@@ -93,7 +84,7 @@ json quantile_block(const std::string& target, const std::vector<double>& levels
 }
 
 json gaussian_block(const std::string& target, const FiniteRows& f) {
-  const std::string unit = is_energy(target) ? "_kev" : "";
+  const std::string unit = is_energy_target(target) ? "_kev" : "";
   const auto& mean = f.column[0];
   const auto& sigma = f.column[1];
   std::size_t in1 = 0, in2 = 0;
@@ -142,13 +133,13 @@ json head_interval_coverage(const std::vector<ScoreColumn>& columns, const Event
   }
   if (!qcols.empty()) {
     const auto& target = columns[qcols[0]].target;
-    if (const auto* truth = truth_of(target, events))
+    if (const auto* truth = events.target_values(target))
       out["quantile"] = quantile_block(target, levels, finite_rows(evaluated, qcols, *truth));
   }
   for (std::size_t s = 0; s < columns.size() && !out.contains("gaussian"); ++s) {
     if (columns[s].kind != "sigma") continue;
     const auto& target = columns[s].target;
-    const auto* truth = truth_of(target, events);
+    const auto* truth = events.target_values(target);
     for (std::size_t m = 0; m < columns.size() && truth && !out.contains("gaussian"); ++m)
       if (columns[m].kind == "regression" && columns[m].target == target)
         out["gaussian"] = gaussian_block(target, finite_rows(evaluated, {m, s}, *truth));

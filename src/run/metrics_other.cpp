@@ -7,29 +7,22 @@
 
 namespace wl::run::detail {
 
-namespace {
-
-bool is_energy(const std::string& target) { return target == "energy" || target == "energy_label"; }
-
-}  // namespace
-
 void add_regression(const std::vector<ScoreColumn>& columns, const EventTable& t, const ScoredRows& ev,
                     EvaluationResults& r) {
   for (std::size_t c = 0; c < columns.size() && !r.regression; ++c) {
     if (columns[c].kind != "regression") continue;
-    const auto* truth = t.field(columns[c].target);
-    if (!truth && is_energy(columns[c].target) && !t.energy_kev.empty()) truth = &t.energy_kev;
+    const auto* truth = t.target_values(columns[c].target);
     if (!truth) {
       r.skipped.push_back(columns[c].target + ": not in the evaluated file");
       continue;
     }
     RegressionResult g;
     g.target = columns[c].target;
-    g.unit = is_energy(g.target) ? "keV" : "";
+    g.unit = is_energy_target(g.target) ? "keV" : "";
     g.predicted = ev.column(c);
     g.truth = gather(*truth, ev.rows);
     g.metrics = eval::regression_metrics(g.predicted, g.truth);
-    if (is_energy(g.target)) {
+    if (is_energy_target(g.target)) {
       g.by_energy = eval::resolution_vs_energy(g.predicted, g.truth, {500, 1000, 1500, 2000, 2500, 3000});
       g.at_peaks = eval::resolution_at_peaks(g.predicted, g.truth, 5.0);
       g.peaks = peak_resolutions(g.predicted, g.truth);

@@ -16,6 +16,11 @@ std::vector<report::Section> training_sections(const PageInputs& in, const RunDi
 std::vector<report::Section> explanation_sections(const PageInputs& in, const RunDir& out);
 std::vector<report::Section> uncertainty_sections(const PageInputs& in, const RunDir& out);
 
+// "12.3 %" of a fraction; "?" for a JSON value that is not a number (a null from a
+// finite_or_null). And " [lo %, hi %]" of a two-number CI array, "" otherwise.
+std::string percent_text(const nlohmann::json& fraction);
+std::string ci_percent_text(const nlohmann::json& ci);
+
 // The model card's uncertainty and interpretability sections (card_sections.cpp).
 std::string card_uncertainty_text(const PageInputs& in);
 std::string card_interpretability_text(const PageInputs& in);

@@ -40,28 +40,17 @@ report::Image reliability_plot(const BinaryCalibration& b, const RunDir& out) {
                   "Reliability diagram of " + b.label + ", before and after temperature scaling");
 }
 
-std::string percent(double v) { return report::format_number(100.0 * v, 3) + " %"; }
-
 report::Table conformal_table(const nlohmann::json& c) {
   report::Table t{"Split-conformal prediction (fitted on the validation events, measured on the evaluated events)",
                   {"target", "1 - alpha", "coverage [95 % CI]", c.contains("mean_set_size") ? "mean set size"
                                                                                            : "mean interval width"},
                   {}};
-  const auto& ci = c["coverage_ci95"];
-  const std::string interval = ci[0].is_number() && ci[1].is_number()
-                                   ? " [" + percent(ci[0].get<double>()) + ", " + percent(ci[1].get<double>()) + "]"
-                                   : "";
+  const std::string interval = ci_percent_text(c["coverage_ci95"]);
   const auto width = c.contains("mean_set_size") ? c["mean_set_size"] : c["mean_interval_width"];
-  t.rows.push_back({c.value("label", c.value("target", std::string())), percent(1.0 - c["alpha"].get<double>()),
-                    percent(c["coverage"].get<double>()) + interval,
+  t.rows.push_back({c.value("label", c.value("target", std::string())), percent_text(1.0 - c["alpha"].get<double>()),
+                    percent_text(c["coverage"].get<double>()) + interval,
                     width.is_number() ? report::format_number(width.get<double>(), 4) : "n/a"});
   return t;
-}
-
-std::string ci_text(const nlohmann::json& ci) {
-  return ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()
-             ? " [" + percent(ci[0].get<double>()) + ", " + percent(ci[1].get<double>()) + "]"
-             : "";
 }
 
 std::string number_or_na(const nlohmann::json& j, const std::string& key) {
@@ -81,8 +70,8 @@ report::Table head_interval_table(const nlohmann::json& u) {
     t.rows.push_back({q.value("target", std::string()) + " quantiles [" +
                           report::format_number(lv[0].get<double>(), 3) + ", " +
                           report::format_number(lv[1].get<double>(), 3) + "]",
-                      percent(q["nominal_coverage"].get<double>()),
-                      c.is_number() ? percent(c.get<double>()) + ci_text(q["coverage_68_ci95"]) : "n/a",
+                      percent_text(q["nominal_coverage"].get<double>()),
+                      c.is_number() ? percent_text(c.get<double>()) + ci_percent_text(q["coverage_68_ci95"]) : "n/a",
                       std::to_string(q["n_events"].get<std::size_t>()),
                       number_or_na(q, kev ? "mean_interval_kev" : "mean_interval") + (kev ? " keV" : "")});
   }
@@ -93,8 +82,8 @@ report::Table head_interval_table(const nlohmann::json& u) {
     for (const int k : {1, 2}) {
       const std::string key = "coverage_" + std::to_string(k) + "sigma";
       t.rows.push_back({g.value("target", std::string()) + " mean +- " + std::to_string(k) + " sigma",
-                        percent(g["nominal_" + std::to_string(k) + "sigma"].get<double>()),
-                        g[key].is_number() ? percent(g[key].get<double>()) + ci_text(g[key + "_ci95"]) : "n/a",
+                        percent_text(g["nominal_" + std::to_string(k) + "sigma"].get<double>()),
+                        g[key].is_number() ? percent_text(g[key].get<double>()) + ci_percent_text(g[key + "_ci95"]) : "n/a",
                         std::to_string(g["n_events"].get<std::size_t>()),
                         (k == 1 ? "mean sigma " : "") + sigma + (kev ? " keV" : "")});
     }

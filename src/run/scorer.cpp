@@ -10,6 +10,13 @@ const std::vector<double>* EventTable::field(const std::string& name) const {
   return it == fields.end() ? nullptr : &it->second;
 }
 
+bool is_energy_target(const std::string& target) { return target == "energy" || target == "energy_label"; }
+
+const std::vector<double>* EventTable::target_values(const std::string& target) const {
+  const auto* t = field(target);
+  return !t && is_energy_target(target) && !energy_kev.empty() ? &energy_kev : t;
+}
+
 std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& run_dir, const ScorerOptions& o) {
   if (std::filesystem::is_regular_file(run_dir)) return make_bare_model_scorer(run_dir, o);
   const auto dir = RunDir::open_existing(run_dir);

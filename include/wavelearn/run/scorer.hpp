@@ -26,7 +26,13 @@ struct EventTable {
 
   std::size_t size() const { return id.size(); }
   const std::vector<double>* field(const std::string& name) const;
+  // A target's values: the field, or the calibrated energy for an energy target the file
+  // does not carry by that name (is_energy_target). Null when neither is there.
+  const std::vector<double>* target_values(const std::string& target) const;
 };
+
+// "energy" and "energy_label": targets in keV, measured against the calibrated energy.
+bool is_energy_target(const std::string& target);
 
 // What a family keeps open between scoring calls (a waveform reader, a feature matrix).
 class EventSource {
