@@ -46,7 +46,9 @@ report::Table conformal_table(const nlohmann::json& c) {
                                                                                            : "mean interval width"},
                   {}};
   const std::string interval = ci_percent_text(c["coverage_ci95"]);
-  const auto width = c.contains("mean_set_size") ? c["mean_set_size"] : c["mean_interval_width"];
+  const auto width = c.contains("mean_set_size")       ? c["mean_set_size"]
+                     : c.contains("mean_interval_kev") ? c["mean_interval_kev"]
+                                                       : c.value("mean_interval_width", nlohmann::json());
   t.rows.push_back({c.value("label", c.value("target", std::string())), percent_text(1.0 - c["alpha"].get<double>()),
                     percent_text(c["coverage"].get<double>()) + interval,
                     width.is_number() ? report::format_number(width.get<double>(), 4) : "n/a"});
@@ -91,6 +93,25 @@ report::Table head_interval_table(const nlohmann::json& u) {
   return t;
 }
 
+// Mean spread in bins of the score: an ensemble is unsure between the classes, and a
+// spread that stays large at scores near 0 or 1 marks confident but disputed events.
+report::Image spread_plot(const Uncertainty& u, const RunDir& out) {
+  report::Figure f;
+  f.title = "Spread against score on the evaluated events";
+  f.x_label = u.spread_of + " (bin)";
+  f.y_label = "mean " + u.spread_column;
+  report::Series s{u.spread_column, {}, {}, 1, report::SeriesStyle::kPoints};
+  s.marker = report::Marker::kCircle;
+  for (const auto& b : u.spread_profile)
+    if (b.n > 0) s.x.push_back(0.5 * (b.lo + b.hi)), s.y.push_back(b.mean_spread);
+  f.series.push_back(s);
+  f.x_lo = 0.0;
+  f.x_hi = 1.0;
+  f.y_lo = 0.0;
+  return image_of(report::render_figure(f, out.plots_dir() / "spread_vs_score"), out,
+                  "Mean " + u.spread_column + " in bins of " + u.spread_of);
+}
+
 // An ensemble's spread and the out-of-distribution check against a shifted detector.
 report::Table spread_table(const Uncertainty& u) {
   report::Table t{"Out-of-distribution check: test events against events of a shifted detector (" + u.ood_file + ")",
@@ -102,7 +123,8 @@ report::Table spread_table(const Uncertainty& u) {
   return t;
 }
 
-void add_spread(const Uncertainty& u, report::Section& s) {
+void add_spread(const Uncertainty& u, report::Section& s, const RunDir& out) {
+  if (!u.spread_profile.empty()) s.images.push_back(spread_plot(u, out));
   if (u.json.contains("ensemble") && u.json["ensemble"].contains("mean_score_std"))
     s.paragraphs.push_back("A deep ensemble of " + u.json["ensemble"]["members"].dump() +
                            " networks trained from different seeds: the score is their mean, score_std their spread "
@@ -118,7 +140,7 @@ void add_spread(const Uncertainty& u, report::Section& s) {
 }  // namespace
 
 std::vector<report::Section> uncertainty_sections(const PageInputs& in, const RunDir& out) {
-  if (!in.uncertainty || in.uncertainty->json.empty()) return {};
+  if (!in.uncertainty || (in.uncertainty->json.empty() && in.uncertainty->spread_profile.empty())) return {};
   report::Section s;
   s.title = "Uncertainty: calibration and conformal prediction";
   s.paragraphs.push_back("A score is a probability only if, among events scored p, a fraction p carry the label. "
@@ -140,7 +162,7 @@ std::vector<report::Section> uncertainty_sections(const PageInputs& in, const Ru
                            "more that its intervals are wider than they need to be.");
     s.tables.push_back(t);
   }
-  add_spread(*in.uncertainty, s);
+  add_spread(*in.uncertainty, s, out);
   return {s};
 }
 

@@ -67,7 +67,9 @@ void add_regression(const ScoreColumn& col, std::size_t c, const std::vector<dou
   if (pv.empty() || pt.empty() || u.json.contains("conformal")) return;
   const auto interval = eval::fit_conformal_regressor(pv, yv, alpha);
   const auto cov = eval::interval_coverage(pt, yt, interval);
-  u.json["conformal"] = coverage_json(cov, "mean_interval_width", cov.mean_interval_width);
+  // Named with its unit where the target is an energy, as metrics.json's other widths.
+  u.json["conformal"] = coverage_json(cov, is_energy_target(col.target) ? "mean_interval_kev" : "mean_interval_width",
+                                      cov.mean_interval_width);
   u.json["conformal"]["target"] = col.target;
   u.json["conformal"]["half_width"] = eval::finite_or_null(interval.qhat);
 }
@@ -128,11 +130,36 @@ void add_multiclass(const std::vector<ScoreColumn>& columns, const EventTable& e
   u.binary.push_back(std::move(b));
 }
 
+// Ten bins of a probability score with the mean spread of their events.
+void add_spread_profile(const std::vector<ScoreColumn>& columns, const ScoredRows& evaluated, Uncertainty& u) {
+  constexpr int kBins = 10;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].kind != "binary") continue;
+    for (std::size_t s = 0; s < columns.size(); ++s) {
+      if (columns[s].kind != "spread" || columns[s].name != columns[c].name + "_std") continue;
+      const auto score = evaluated.column(c), spread = evaluated.column(s);
+      std::vector<SpreadBin> bins(kBins);
+      for (int b = 0; b < kBins; ++b) bins[b] = {double(b) / kBins, double(b + 1) / kBins, 0, 0.0};
+      for (std::size_t i = 0; i < score.size(); ++i) {
+        auto& bin = bins[std::clamp(static_cast<int>(score[i] * kBins), 0, kBins - 1)];
+        ++bin.n;
+        bin.mean_spread += spread[i];
+      }
+      for (auto& b : bins) b.mean_spread = b.n ? b.mean_spread / double(b.n) : std::nan("");
+      u.spread_column = columns[s].name;
+      u.spread_of = columns[c].name;
+      u.spread_profile = std::move(bins);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 Uncertainty uncertainty_of(const std::vector<ScoreColumn>& columns, const EventTable& events,
                            const ScoredRows& validation, const ScoredRows& evaluated, double alpha) {
   Uncertainty u;
+  add_spread_profile(columns, evaluated, u);  // needs no validation events
   if (validation.rows.empty() || evaluated.rows.empty()) return u;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const auto* target = events.field(columns[c].target);

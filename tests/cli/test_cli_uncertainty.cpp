@@ -105,7 +105,10 @@ TEST_F(CliUncertainty, EnsembleIsItsMembersMeanAndSpread) {
   EXPECT_EQ(ood.at("ood").at("n_shifted"), 500);
   EXPECT_TRUE(ood.at("ood").at("scores").contains("entropy:score"));
   EXPECT_DOUBLE_EQ(ood.at("conformal").at("alpha").get<double>(), 0.2);
-  EXPECT_NE(read_all(path("ood/report.html")).find("shifted"), std::string::npos);
+  const auto page = read_all(path("ood/report.html"));
+  EXPECT_NE(page.find("shifted"), std::string::npos);
+  EXPECT_NE(page.find("Mean score_std in bins of score"), std::string::npos);
+  EXPECT_TRUE(fs::exists(path("ood/plots/spread_vs_score.png")));
 }
 
 TEST_F(CliUncertainty, McDropoutIsReproducibleAndSpreads) {

@@ -24,7 +24,17 @@ struct BinaryCalibration {
   std::vector<eval::ReliabilityBin> before, after;  // on the evaluated events
 };
 
+// The mean spread (an ensemble's or MC dropout's score_std) of the evaluated events in bins
+// of their score: where on the score axis the model is unsure.
+struct SpreadBin {
+  double lo = 0.0, hi = 0.0;
+  std::size_t n = 0;
+  double mean_spread = 0.0;  // NaN when the bin is empty
+};
+
 struct Uncertainty {
+  std::string spread_column, spread_of;  // "score_std" of "score"; empty without a spread
+  std::vector<SpreadBin> spread_profile;
   std::vector<BinaryCalibration> binary;
   std::vector<OodScore> ood;  // evaluate --shifted: the out-of-distribution check
   std::string ood_file;
