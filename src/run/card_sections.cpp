@@ -40,7 +40,8 @@ std::string spread_text(const json& u) {
     const auto& b = u["ood"]["best"];
     o += "Against events of a shifted detector (" + u["ood"].value("shifted_file", std::string()) + "), the best "
          "uncertainty score (" + b.value("score", std::string()) + ") separates them with AUROC " +
-         report::format_number(b.value("auroc", 0.5), 3) + " (0.5: not at all). ";
+         report::format_number(b.value("auroc", 0.5), 3) + " (0.5: not at all; below 0.5: the model is surer of the "
+         "shifted events than of its test events). ";
   }
   return o;
 }
@@ -82,7 +83,10 @@ std::string explained_text(const json& j, const std::string& path) {
   std::string o = "Explained on " + j.value("n_events", json(0)).dump() + " " + j.value("events", std::string()) +
                   " events (" + path + "). ";
   if (const auto c = number_at(j, {"completeness_max_rel_error"}); c.is_number())
-    o += "Integrated gradients' completeness error at most " + percent_text(c) + ". ";
+    o += "Integrated gradients' completeness error: median " +
+         percent_text(number_at(j, {"integrated_gradients", "completeness", "median_rel_error"})) + ", at most " +
+         percent_text(c) + " (above 1 %, raise --ig-steps or use a smooth network: ReLU and max pooling make the "
+         "path integral coarse). ";
   if (const auto edge = number_at(j, {"rising_edge", "fraction", "integrated_gradients", "all"}); edge.is_number())
     o += "Share of |attribution| on the rising edge: " + percent_text(edge) + " (" +
          percent_text(number_at(j, {"rising_edge", "uniform_fraction"})) + " for a uniform attribution). ";

@@ -132,8 +132,9 @@ void add_spread(const Uncertainty& u, report::Section& s, const RunDir& out) {
                            " on the evaluated events). Members disagree most where the training data say least.");
   if (u.ood.empty()) return;
   s.paragraphs.push_back("An AUROC of 0.5 means the uncertainty does not tell the shifted detector's events from the "
-                         "test events; 1 means it always does. A model deployed on a detector unlike its training "
-                         "data should say so through a larger spread or entropy.");
+                         "test events; 1 means it always does; below 0.5 the model is surer of the shifted events "
+                         "than of its test events. A model deployed on a detector unlike its training data should "
+                         "say so through a larger spread or entropy.");
   s.tables.push_back(spread_table(u));
 }
 
