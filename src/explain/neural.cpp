@@ -44,6 +44,33 @@ OutputFn output_fn(torch::jit::Module module, const std::string& task, std::size
   };
 }
 
+// An ensemble's output: the mean of its members' raw outputs (their logits for a classifier).
+// Every attribution method is linear in the function it explains, so this is also the mean
+// of the members' attributions, and the completeness check holds for it as for one network.
+OutputFn mean_output_fn(const std::vector<run::NeuralAccess>& members, const std::string& task, std::size_t column) {
+  std::vector<OutputFn> fs;
+  for (const auto& m : members) fs.push_back(output_fn(m.module, task, column));
+  if (fs.size() == 1) return fs.front();
+  return [fs](const torch::Tensor& x) {
+    auto sum = fs.front()(x);
+    for (std::size_t k = 1; k < fs.size(); ++k) sum = sum + fs[k](x);
+    return sum / static_cast<double>(fs.size());
+  };
+}
+
+// The network, or each member of an ensemble, over the same source (members share their
+// preprocessing, checked when the ensemble is loaded).
+std::vector<run::NeuralAccess> networks_of(const run::Scorer& scorer, run::EventSource& source) {
+  std::vector<run::NeuralAccess> out;
+  const auto members = run::ensemble_members(scorer);
+  if (members.empty()) out.push_back(run::neural_access(scorer, source));
+  for (const auto* m : members) out.push_back(run::neural_access(*m, source));
+  // Gradients with respect to the input only: the weights' would double the backward pass.
+  for (auto& n : out)
+    for (auto p : n.module.parameters()) p.requires_grad_(false);
+  return out;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -86,14 +113,16 @@ torch::Tensor run_method(const std::string& method, const OutputFn& f, torch::ji
 
 Attributions explain_network(const run::Scorer& scorer, run::EventSource& source, const std::vector<std::size_t>& rows,
                              std::size_t column, const std::vector<std::string>& methods, const ExplainOptions& o) {
-  auto access = run::neural_access(scorer, source);
-  // Gradients with respect to the input only: the weights' would double the backward pass.
-  for (auto p : access.module.parameters()) p.requires_grad_(false);
+  auto networks = networks_of(scorer, source);
+  auto& access = networks.front();
   at::set_num_threads(core::resolve_threads(o.threads));
   const auto& ds = *access.data.dataset;
   const auto& pre = *access.data.preprocessor;
   for (const auto& m : methods)
-    if (m == "attention_rollout" && !nn::has_method(access.module, "attention"))
+    if (m == "attention_rollout" && networks.size() > 1)
+      throw core::InputError(scorer.description() + ": attention_rollout follows one network's attention; explain "
+                             "a member (--model RUN/member_0)");
+    else if (m == "attention_rollout" && !nn::has_method(access.module, "attention"))
       throw core::InputError(access.model_path + ": attention_rollout needs a transformer (the model has no "
                              "attention maps)");
   Attributions a;
@@ -109,7 +138,7 @@ Attributions explain_network(const run::Scorer& scorer, run::EventSource& source
   const auto windows = load_windows(access.data, rows, o.batch_size);
   a.window = to_vector(windows);
   const auto baseline = o.baseline == "mean" ? windows.mean(0) : torch::zeros({windows.size(1)});
-  const auto f = output_fn(access.module, scorer.record().task, column);
+  const auto f = mean_output_fn(networks, scorer.record().task, column);
   for (const auto& m : methods) {
     const auto t0 = std::chrono::steady_clock::now();
     a.values[m] = to_vector(run_method(m, f, access.module, windows, baseline, o, a.sample_period_ns, a));

@@ -100,14 +100,12 @@ std::string explained_text(const json& j, const std::string& path) {
 
 std::string card_interpretability_text(const PageInputs& in) {
   const auto path = std::filesystem::path(in.run_dir) / "explain" / "explain.json";
-  const bool ensemble = in.record && in.record->ensemble_members > 0;
-  const std::string model = ensemble ? in.run_dir + "/member_0" : in.run_dir;
-  const std::string how = "`wavelearn explain --model " + model + " --out " + in.run_dir + "/explain`";
+  const std::string how = "`wavelearn explain --model " + in.run_dir + " --out " + in.run_dir + "/explain`";
   std::ifstream f(path);
   if (!f)
     return in.has_shap ? "TreeSHAP values of the features: shap.html. Permutation importances: " + how + "."
                        : "Not explained yet: " + how + " writes attributions (integrated gradients, saliency, "
-                         "occlusion) and where on the pulse the model looks" + (ensemble ? " (for one member)." : ".");
+                         "occlusion) and where on the pulse the model looks.";
   const auto j = json::parse(f, nullptr, false);
   if (!j.is_object()) return path.string() + " is not readable; rerun " + how + ".";
   try {

@@ -85,6 +85,13 @@ class EnsembleScorer : public Scorer {
 
 }  // namespace
 
+std::vector<const Scorer*> ensemble_members(const Scorer& scorer) {
+  std::vector<const Scorer*> out;
+  if (const auto* e = dynamic_cast<const EnsembleScorer*>(&scorer))
+    for (int k = 0; k < scorer.record().ensemble_members; ++k) out.push_back(&e->member(static_cast<std::size_t>(k)));
+  return out;
+}
+
 std::unique_ptr<Scorer> make_ensemble_scorer(const fs::path& run_dir, const RunRecord& r, const ScorerOptions& o) {
   return std::make_unique<EnsembleScorer>(run_dir, r, o);
 }

@@ -252,9 +252,6 @@ std::unique_ptr<Scorer> make_bare_model_scorer(const fs::path& model_pt, const S
 NeuralAccess neural_access(const Scorer& scorer, EventSource& source) {
   const auto* s = dynamic_cast<const NeuralScorer*>(&scorer);
   auto* src = dynamic_cast<WaveformSource*>(&source);
-  if (scorer.record().ensemble_members > 0)
-    throw core::InputError(scorer.description() + ": an ensemble; explain one member (--model RUN/" +
-                           ensemble_member_dir(0) + ")");
   if (!s || !src)
     throw core::InputError(scorer.description() + ": not a neural network (gradient methods need one)");
   return {s->module(), src->pd_, s->model_path().string()};

@@ -79,6 +79,17 @@ TEST_F(CliUncertainty, EnsembleIsItsMembersMeanAndSpread) {
   }
   EXPECT_GT(differ, a.size() / 2) << "members trained from different seeds must differ";
 
+  // explain takes the ensemble whole: the members' mean output, attributed.
+  run_ok("-q --threads 2 explain --model " + run + " --out " + path("ens-explain") +
+         " --max-events 20 --methods integrated_gradients,saliency");
+  const auto ex = nlohmann::json::parse(read_all(path("ens-explain/explain.json")));
+  EXPECT_EQ(ex.at("n_events"), 20);
+  EXPECT_TRUE(ex.at("completeness_max_rel_error").is_number());
+  const auto rollout = run_cli("-q explain --model " + run + " --out " + path("ens-rollout") +
+                               " --methods attention_rollout");
+  EXPECT_EQ(rollout.status, 2);
+  EXPECT_NE(rollout.err.find("member_0"), std::string::npos) << rollout.err;
+
   // A member interrupted after its last checkpoint (no model.pt yet) is finished by
   // --resume from that checkpoint; the other member is not retrained: same scores.
   for (const char* f : {"model.pt", "run.json", "metrics.json"}) fs::remove(fs::path(run) / "member_1" / f);

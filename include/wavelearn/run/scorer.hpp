@@ -101,6 +101,8 @@ std::unique_ptr<Scorer> make_bare_model_scorer(const std::filesystem::path& mode
 // (scorer_ensemble.cpp).
 std::unique_ptr<Scorer> make_ensemble_scorer(const std::filesystem::path& run_dir, const RunRecord& r,
                                              const ScorerOptions& o);
+// The member Scorers of an ensemble (in member order); empty for any other Scorer.
+std::vector<const Scorer*> ensemble_members(const Scorer& scorer);
 std::unique_ptr<Scorer> make_tabular_scorer(const std::filesystem::path& run_dir, const RunRecord& r,
                                             const ScorerOptions& o);
 
