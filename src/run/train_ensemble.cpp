@@ -3,6 +3,7 @@
 // top-level `seed`), so their held-out events are the same; they differ in train.init_seed
 // (seed + k: initial weights, dropout masks, shuffles). Each member is a complete run, and
 // an interrupted ensemble resumes member by member, each through the single run's guard.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -34,6 +35,33 @@ core::Config member_config(const core::Config& config, uint64_t init_seed) {
   return c;
 }
 
+}  // namespace
+
+nlohmann::json members_not_learned(const nlohmann::json& members) {
+  std::vector<double> losses;
+  for (const auto& m : members)
+    if (m["val_loss"].is_number()) losses.push_back(m["val_loss"].get<double>());
+  nlohmann::json out = nlohmann::json::array();
+  if (losses.size() < 2) return out;
+  std::sort(losses.begin(), losses.end());
+  const std::size_t n = losses.size();
+  const double median = n % 2 ? losses[n / 2] : 0.5 * (losses[n / 2 - 1] + losses[n / 2]);
+  for (const auto& m : members)
+    if (m["val_loss"].is_number() && median > 0 && m["val_loss"].get<double>() > 1.5 * median) out.push_back(m);
+  return out;
+}
+
+namespace {
+
+std::string not_learned_warning(const nlohmann::json& bad) {
+  std::string names;
+  for (const auto& m : bad)
+    names += (names.empty() ? "" : ", ") + m["dir"].get<std::string>() + " (train.init_seed " + m["init_seed"].dump() +
+             ", validation loss " + m["val_loss"].dump() + ")";
+  return "ensemble members did not learn: " + names + "; their validation loss is over 1.5x the members' median, "
+         "so they pull the mean score toward theirs and inflate score_std (train again with another seed)";
+}
+
 // The first member's training block stands for the ensemble (the same data, epochs and
 // model), with what differs per member beside it.
 nlohmann::json ensemble_training(const std::vector<nlohmann::json>& blocks, const std::vector<uint64_t>& seeds) {
@@ -51,6 +79,12 @@ nlohmann::json ensemble_training(const std::vector<nlohmann::json>& blocks, cons
   t["train_seconds"] = seconds;
   t["parameters"] = t.value("parameters", 0) * static_cast<int64_t>(blocks.size());
   t["ensemble"] = {{"members", blocks.size()}, {"member_runs", members}};
+  const auto bad = members_not_learned(members);
+  if (!bad.empty()) {
+    t["ensemble"]["not_learned"] = bad;
+    t["ensemble"]["warning"] = not_learned_warning(bad);
+    std::fprintf(stderr, "warning: %s\n", t["ensemble"]["warning"].get<std::string>().c_str());
+  }
   return t;
 }
 

@@ -64,6 +64,8 @@ std::vector<std::string> collect_warnings(const RunRecord& r, const nlohmann::js
   std::vector<std::string> w;
   if (training.is_object() && training.contains("converged") && !training["converged"].get<bool>())
     w.push_back("not converged: " + training.value("convergence", std::string("see the training curves")));
+  if (training.is_object() && training.contains("ensemble") && training["ensemble"].contains("warning"))
+    w.push_back(training["ensemble"]["warning"].get<std::string>());
   if (!r.targets.empty()) {
     const auto circular = derived_from_label(r.targets.front(), features);
     for (const auto& f : circular)

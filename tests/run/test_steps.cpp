@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "wavelearn/run/record.hpp"
 #include "wavelearn/run/run_dir.hpp"
 #include "wavelearn/run/select.hpp"
+#include "wavelearn/run/train.hpp"
 #include "wavelearn/run/warnings.hpp"
 
 using namespace wl;
@@ -145,6 +147,24 @@ TEST(Warnings, CircularInputsAndUnconvergedTraining) {
   EXPECT_TRUE(has("not converged: the best boosting round is the last"));
   EXPECT_TRUE(has("'avse_raw' is derived from the label's own cut"));
   EXPECT_FALSE(has("'lq_raw'"));
+}
+
+TEST(Warnings, EnsembleMemberThatDidNotLearn) {
+  // The five members of a measured ensemble: the third collapsed to a constant (AUC 0.5).
+  nlohmann::json runs = nlohmann::json::array();
+  for (const double loss : {0.1409, 0.1373, 0.6748, 0.1361, 0.1546})
+    runs.push_back({{"dir", "member_" + std::to_string(runs.size())}, {"init_seed", 42 + runs.size()}, {"val_loss", loss}});
+  const auto bad = run::members_not_learned(runs);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].at("dir"), "member_2");
+  runs[2]["val_loss"] = 0.15;  // all alike: none flagged
+  EXPECT_TRUE(run::members_not_learned(runs).empty());
+  const nlohmann::json training = {{"ensemble", {{"warning", "ensemble members did not learn: member_2"}}}};
+  const auto ev = test::synthetic_events(500, 4, 0.1);
+  const auto sel = run::select_events(ev.table, record("neural"), true, false, 0);
+  const auto res = run::compute_metrics(kColumns, ev.table, sel, scored(ev.score, sel.evaluate), {}, {10, 1, 1});
+  const auto w = run::collect_warnings(record("neural"), training, {}, res);
+  EXPECT_NE(std::find(w.begin(), w.end(), "ensemble members did not learn: member_2"), w.end());
 }
 
 TEST(Page, ReportAndCardSpeakTheFamilysWordsAndNameThePartTruthfully) {

@@ -38,6 +38,11 @@ std::string train_neural(const core::Config& config, const RunDir& dir, const Tr
 std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o);
 // train.ensemble = K > 1 (train_ensemble.cpp): K neural runs in dir/member_k, then the
 // ensemble's run.json and metrics.json.
+// Members (metrics.json training.ensemble.member_runs) whose best validation loss is over 1.5
+// times the members' median: a network that did not learn (e.g. collapsed to a constant)
+// pulls the mean toward it and inflates the spread, so the ensemble warns instead of
+// averaging it in silently.
+nlohmann::json members_not_learned(const nlohmann::json& member_runs);
 std::string train_ensemble(const core::Config& config, const RunDir& dir, const TrainOptions& o, int members);
 
 }  // namespace wl::run
