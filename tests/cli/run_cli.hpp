@@ -1,6 +1,7 @@
 #pragma once
 // Runs the wavelearn binary as a user would and captures exit status, stdout and stderr.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -43,6 +44,21 @@ inline CliResult run_cli(const std::string& args) {
   std::filesystem::remove(err_path);
   return r;
 }
+
+// A scratch directory <tmp>/<prefix>_<pid>, emptied at the start and removed at the end.
+struct ScratchDir {
+  std::filesystem::path path;
+  explicit ScratchDir(const std::string& prefix) {
+    path = std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
 
 // Counts lines in a string (an error must be one line).
 inline int count_lines(const std::string& s) {

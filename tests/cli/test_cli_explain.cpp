@@ -15,18 +15,9 @@ using wl::test::run_cli;
 
 namespace {
 
-struct Scratch {
-  fs::path path;
-  explicit Scratch(const std::string& name) {
-    path = fs::temp_directory_path() / ("wl_cli_explain_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& n) const { return (path / n).string(); }
+// wl_cli_explain_<name>_<pid>
+struct Scratch : wl::test::ScratchDir {
+  explicit Scratch(const std::string& name) : ScratchDir("wl_cli_explain_" + name) {}
 };
 
 void must(const std::string& cmd) { ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd; }

@@ -14,21 +14,10 @@ using wl::test::run_cli;
 
 namespace {
 
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    path = fs::temp_directory_path() / ("wl_cli_gp_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& n) const { return (path / n).string(); }
+struct Scratch : wl::test::ScratchDir {
+  Scratch() : ScratchDir("wl_cli_gp") {}
 };
 
-// Runs a Python snippet with the system interpreter (h5py, numpy); returns its stdout.
 std::string python(const Scratch& dir, const std::string& code) {
   const std::string script = dir / "check.py";
   std::ofstream(script) << code;
