@@ -21,7 +21,7 @@ struct DspArgs {
   std::string file, out, csv, config;
   bool force = false;
   std::string format = "auto";
-  std::string channel, waveform, energy, tp0;
+  std::string channel, stream, waveform, energy, tp0;
   std::vector<std::string> labels, overrides;
   double dt_ns = 0;
   double tau_ns = 0;
@@ -44,6 +44,7 @@ void run(const DspArgs& a) {
   wl::io::OpenOptions open;
   open.format = wl::io::parse_format(a.format);
   open.lh5_channel = a.channel;
+  open.lh5_stream = a.stream;
   open.chunk_events = a.chunk_events;
   if (!a.waveform.empty()) open.fields.waveform = a.waveform;
   if (!a.energy.empty()) open.fields.energy = a.energy;
@@ -101,6 +102,9 @@ void setup(CLI::App& parent) {
   cmd->add_option("--chunk", args->chunk_events, "events per read")->capture_default_str()->check(wl::app::count_range(1, 1 << 20));
   cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
   cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
+  cmd->add_option("--stream", args->stream,
+                  "LH5 waveform stream: windowed or presummed (LEGEND-200), or a group under raw/ (default: "
+                  "waveform, else windowed)");
   cmd->add_option("--waveform", args->waveform, "waveform dataset (default raw_waveform)");
   cmd->add_option("--energy", args->energy, "energy dataset carried through (default energy_label)");
   cmd->add_option("--label", args->labels, "label datasets carried through (default the four PSD labels)")

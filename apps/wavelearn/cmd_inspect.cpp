@@ -20,7 +20,7 @@ using namespace wl::io;
 struct InspectArgs {
   std::string file;
   std::string format = "auto";
-  std::string channel, waveform, energy, tp0, window;
+  std::string channel, stream, waveform, energy, tp0, window;
   std::vector<std::string> labels;
   double dt_ns = 0;
   double min_energy_kev = NAN;
@@ -156,10 +156,41 @@ void print_text(const FileLayout& layout, const FileSummary& s) {
   }
 }
 
+nlohmann::json streams_json(const std::vector<Lh5Stream>& streams) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& s : streams) {
+    nlohmann::json e{{"channel", s.channel}, {"stream", s.stream}, {"codec", s.codec}, {"n_events", s.n_events},
+                     {"n_samples", s.n_samples}, {"sample_period_ns", s.sample_period_ns}};
+    if (!s.error.empty()) e["error"] = s.error;
+    j.push_back(e);
+  }
+  return j;
+}
+
+// The channel x stream table of an LH5 file; the stream being read is marked with '*'.
+void print_streams(const std::vector<Lh5Stream>& streams, const std::string& channel, const std::string& stream) {
+  if (streams.empty()) return;
+  std::printf("\nLH5 waveform streams (--channel, --stream; * = the one read above):\n");
+  std::string read_channel = channel.empty() ? streams.front().channel : channel, last;
+  for (const auto& s : streams) {
+    const bool is_read = s.channel == read_channel &&
+                         (stream.empty() ? s.channel != last : s.stream == stream || s.stream == "waveform_" + stream);
+    std::printf("  %c %-12s %-20s ", is_read ? '*' : ' ', s.channel == last ? "" : s.channel.c_str(), s.stream.c_str());
+    if (!s.error.empty()) {
+      std::printf("unreadable: %s\n", s.error.c_str());
+    } else {
+      std::printf("%zu events x %zu samples x %g ns  %s\n", s.n_events, s.n_samples, s.sample_period_ns,
+                  s.codec.empty() ? "plain" : s.codec.c_str());
+    }
+    last = s.channel;
+  }
+}
+
 void run(const InspectArgs& a) {
   OpenOptions opt;
   opt.format = wl::io::parse_format(a.format);
   opt.lh5_channel = a.channel;
+  opt.lh5_stream = a.stream;
   if (!a.waveform.empty()) opt.fields.waveform = a.waveform;
   if (!a.energy.empty()) opt.fields.energy = a.energy;
   if (!a.tp0.empty()) opt.fields.tp0 = a.tp0;
@@ -172,6 +203,8 @@ void run(const InspectArgs& a) {
   for (const auto& l : a.labels) named.push_back({l, "--label"});
   require_named_fields(*reader, named);
   const FileSummary summary = summarize(*reader);
+  const std::vector<Lh5Stream> streams =
+      reader->format() == Format::Lh5 ? describe_lh5_streams(a.file) : std::vector<Lh5Stream>{};
 
   std::vector<std::size_t> selected;
   const bool select = !std::isnan(a.min_energy_kev);
@@ -185,6 +218,7 @@ void run(const InspectArgs& a) {
 
   if (a.json) {
     auto j = to_json(layout, summary);
+    if (!streams.empty()) j["lh5_streams"] = streams_json(streams);
     if (select) j["selection"] = {{"min_energy_kev", a.min_energy_kev}, {"n_events", selected.size()}};
     if (has_window) {
       j["window"] = {{"begin", window.sample_begin}, {"end", window.sample_begin + window.n_samples},
@@ -194,6 +228,7 @@ void run(const InspectArgs& a) {
     return;
   }
   print_text(layout, summary);
+  print_streams(streams, a.channel, a.stream);
   if (select) {
     std::printf("\nselection: %zu of %zu events with %s > %g\n", selected.size(), summary.n_events,
                 reader->fields().energy.c_str(), a.min_energy_kev);
@@ -210,6 +245,9 @@ void setup(CLI::App& parent) {
   cmd->add_option("file", args->file, "HDF5 / LH5 file")->required()->check(wl::app::path_given());
   cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
   cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
+  cmd->add_option("--stream", args->stream,
+                  "LH5 waveform stream: windowed or presummed (LEGEND-200), or a group under raw/ (default: "
+                  "waveform, else windowed)");
   cmd->add_option("--waveform", args->waveform, "waveform dataset (default raw_waveform)");
   cmd->add_option("--energy", args->energy, "energy dataset in keV (default energy_label)");
   cmd->add_option("--label", args->labels, "label dataset (repeat for several; default the four PSD labels)")

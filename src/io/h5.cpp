@@ -18,6 +18,7 @@ std::recursive_mutex& mutex() {
 void quiet() {
   static const bool done = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    register_filters();
     return true;
   }();
   (void)done;

@@ -20,8 +20,11 @@ std::recursive_mutex& mutex();
 using Lock = std::lock_guard<std::recursive_mutex>;
 inline Lock lock() { return Lock(mutex()); }
 
-// Silences HDF5's automatic error printing (idempotent, cheap).
+// Silences HDF5's automatic error printing and registers the filters of zstd_filter.cpp
+// (idempotent, cheap).
 void quiet();
+// Registers the Zstandard filter (id 32015) of LEGEND-200 files (zstd_filter.cpp).
+void register_filters();
 
 // Owns one hid_t and closes it with the matching H5*close.
 class Handle {

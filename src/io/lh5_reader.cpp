@@ -1,9 +1,14 @@
-// LEGEND LH5: /<channel>/raw/waveform/{values,dt,t0} plus per-event fields in /<channel>/raw.
-// values is (N, L) (array_of_equalsized_arrays) or a variable-length array<1>{array<1>{real}}
-// group of cumulative_length (N,) + flattened_data (sum of lengths,).
+// LEGEND LH5: /<channel>/raw/<stream>/{values,dt,t0} plus per-event fields in /<channel>/raw,
+// where <stream> is `waveform` or, in LEGEND-200 raw files, `waveform_windowed` and
+// `waveform_presummed` (two records of each event at different sampling periods). values is
+// (N, L) (array_of_equalsized_arrays), a variable-length array<1>{array<1>{real}} group of
+// cumulative_length (N,) + flattened_data (sum of lengths,), or encoded waveforms
+// (array_of_encoded_equalsized_arrays, lh5_encoded.hpp).
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
+#include "lh5_encoded.hpp"
 #include "reader_base.hpp"
 #include "wavelearn/core/error.hpp"
 
@@ -26,30 +31,25 @@ double ns_per_unit(std::string units) {
 
 class Lh5Reader final : public Hdf5Reader {
  public:
-  Lh5Reader(const std::string& path, h5::Handle file, const OpenOptions& options,
-            const std::string& channel)
-      : Hdf5Reader(path, std::move(file), options) {
+  Lh5Reader(const std::string& path, h5::Handle file, const OpenOptions& options, const std::string& channel,
+            const std::string& stream)
+      : Hdf5Reader(path, std::move(file), options), stream_(stream), values_name_(stream + "/values") {
     format_ = Format::Lh5;
     base_path_ = "/" + channel + "/raw";
     base_ = h5::open_group(file_.get(), base_path_, path_);
-    if (h5::is_group(base_.get(), "waveform/values")) {
+    if (is_encoded_values(base_.get(), values_name_)) {
+      encoded_ = std::make_unique<EncodedWaveforms>(base_.get(), values_name_, path_, shown(values_name_),
+                                                    chunk_events_);
+      n_events_ = encoded_->n_events();
+      n_samples_ = encoded_->n_samples();
+    } else if (h5::is_group(base_.get(), values_name_)) {
       open_variable();
     } else {
-      waveform_ = open_waveform(base_.get(), "waveform/values", path_, shown("waveform/values"));
-      values_ = waveform_.streaming.get();
-      const auto dims = h5::shape(values_);
-      if (dims.size() != 2) {
-        throw InputError(h5::where(path_, shown("waveform/values")) + ": has shape " + h5::shape_text(dims) +
-                         ", expected (N events, L samples) or a variable-length group");
-      }
-      check_numeric(values_, "waveform/values");
-      n_events_ = dims[0];
-      n_samples_ = dims[1];
-      space_ = h5::Handle(H5Dget_space(values_));
+      open_fixed();
     }
     xfer_ = waveform_transfer_plist();
     if (!fields_.sample_period_given) read_sample_period();
-    collect_scalar_fields({"waveform/dt", "waveform/t0"});
+    collect_scalar_fields({stream_ + "/dt", stream_ + "/t0"});
     // LH5 has no energy_label: the DAQ energy is the nearest thing for a selection.
     if (fields_.energy == FieldMap{}.energy && !h5::is_dataset(base_.get(), fields_.energy) &&
         h5::is_dataset(base_.get(), "daqenergy")) {
@@ -62,8 +62,12 @@ class Lh5Reader final : public Hdf5Reader {
   void read_window(std::size_t first, std::size_t count, std::size_t sample_begin, std::size_t n,
                    float* out) override {
     auto lock = h5::lock();
-    check_window(shown("waveform/values"), first, count, sample_begin, n);
+    check_window(shown(values_name_), first, count, sample_begin, n);
     if (count == 0 || n == 0) return;
+    if (encoded_) {
+      encoded_->read_window(first, count, sample_begin, n, out);
+      return;
+    }
     if (variable_) {
       read_variable(first, count, sample_begin, n, out);
       return;
@@ -73,12 +77,26 @@ class Lh5Reader final : public Hdf5Reader {
     H5Sselect_hyperslab(space_.get(), H5S_SELECT_SET, start, nullptr, cnt, nullptr);
     h5::Handle mem(H5Screate_simple(2, cnt, nullptr));
     if (H5Dread(waveform_.for_rows(count), H5T_NATIVE_FLOAT, mem.get(), space_.get(), xfer_.get(), out) < 0) {
-      throw InputError(h5::where(path_, shown("waveform/values")) + ": read of events [" +
+      throw InputError(h5::where(path_, shown(values_name_)) + ": read of events [" +
                        std::to_string(first) + ", " + std::to_string(first + count) + ") failed");
     }
   }
 
  private:
+  void open_fixed() {
+    waveform_ = open_waveform(base_.get(), values_name_, path_, shown(values_name_));
+    values_ = waveform_.streaming.get();
+    const auto dims = h5::shape(values_);
+    if (dims.size() != 2) {
+      throw InputError(h5::where(path_, shown(values_name_)) + ": has shape " + h5::shape_text(dims) +
+                       ", expected (N events, L samples) or a variable-length group");
+    }
+    check_numeric(values_, values_name_);
+    n_events_ = dims[0];
+    n_samples_ = dims[1];
+    space_ = h5::Handle(H5Dget_space(values_));
+  }
+
   void check_numeric(hid_t d, const std::string& name) const {
     h5::Handle type(H5Dget_type(d));
     const H5T_class_t cls = H5Tget_class(type.get());
@@ -90,8 +108,8 @@ class Lh5Reader final : public Hdf5Reader {
 
   void open_variable() {
     variable_ = true;
-    const std::string cl_name = "waveform/values/cumulative_length";
-    const std::string fd_name = "waveform/values/flattened_data";
+    const std::string cl_name = values_name_ + "/cumulative_length";
+    const std::string fd_name = values_name_ + "/flattened_data";
     h5::Handle cl = h5::open_dataset(base_.get(), cl_name, path_, shown(cl_name));
     waveform_ = open_waveform(base_.get(), fd_name, path_, shown(fd_name));
     values_ = waveform_.streaming.get();
@@ -143,7 +161,7 @@ class Lh5Reader final : public Hdf5Reader {
         H5Sselect_hyperslab(space_.get(), H5S_SELECT_SET, start, nullptr, cnt, nullptr);
         h5::Handle mem(H5Screate_simple(1, cnt, nullptr));
         if (H5Dread(waveform_.for_rows(static_cast<std::size_t>(hi - lo)), H5T_NATIVE_FLOAT, mem.get(), space_.get(), xfer_.get(), span_.data()) < 0) {
-          throw InputError(h5::where(path_, shown("waveform/values/flattened_data")) + ": read of events [" +
+          throw InputError(h5::where(path_, shown(values_name_ + "/flattened_data")) + ": read of events [" +
                            std::to_string(e) + ", " + std::to_string(stop) + ") failed");
         }
       }
@@ -161,27 +179,30 @@ class Lh5Reader final : public Hdf5Reader {
   }
 
   void read_sample_period() {
-    if (!h5::is_dataset(base_.get(), "waveform/dt") || n_events_ == 0) return;
-    h5::Handle dt = h5::open_dataset(base_.get(), "waveform/dt", path_, shown("waveform/dt"));
+    const std::string dt_name = stream_ + "/dt";
+    if (!h5::is_dataset(base_.get(), dt_name) || n_events_ == 0) return;
+    h5::Handle dt = h5::open_dataset(base_.get(), dt_name, path_, shown(dt_name));
     const auto dims = h5::shape(dt.get());
     if (dims.size() != 1 || dims[0] != n_events_) {
-      throw InputError(h5::where(path_, shown("waveform/dt")) + ": has shape " + h5::shape_text(dims) +
+      throw InputError(h5::where(path_, shown(dt_name)) + ": has shape " + h5::shape_text(dims) +
                        ", expected (" + std::to_string(n_events_) + ",)");
     }
     double value = 0;
-    h5::read_rows_as_double(dt.get(), 0, 1, &value, path_, shown("waveform/dt"));
+    h5::read_rows_as_double(dt.get(), 0, 1, &value, path_, shown(dt_name));
     const std::string units = h5::read_string_attribute(dt.get(), "units");
     const double scale = ns_per_unit(units);
     if (scale == 0.0) {
-      throw InputError(h5::where(path_, shown("waveform/dt")) + ": unknown units '" + units + "'");
+      throw InputError(h5::where(path_, shown(dt_name)) + ": unknown units '" + units + "'");
     }
     if (!(value > 0)) {
-      throw InputError(h5::where(path_, shown("waveform/dt")) + ": sample period " + std::to_string(value) +
+      throw InputError(h5::where(path_, shown(dt_name)) + ": sample period " + std::to_string(value) +
                        " is not positive");
     }
     sample_period_ns_ = value * scale;
   }
 
+  std::string stream_, values_name_;  // "waveform_windowed", "waveform_windowed/values"
+  std::unique_ptr<EncodedWaveforms> encoded_;
   bool variable_ = false;
   WaveformDataset waveform_;
   hid_t values_ = H5I_INVALID_HID;  // waveform_.streaming
@@ -193,18 +214,51 @@ class Lh5Reader final : public Hdf5Reader {
 
 }  // namespace
 
-std::string find_lh5_channel(hid_t file, const std::string& wanted) {
-  auto has_waveform = [&](const std::string& g) { return h5::is_group(file, "/" + g + "/raw/waveform"); };
-  if (!wanted.empty()) return has_waveform(wanted) ? wanted : std::string();
-  for (const auto& name : h5::children(file)) {
-    if (has_waveform(name)) return name;
+std::string lh5_stream_name(const std::string& wanted) {
+  if (wanted == "windowed" || wanted == "presummed") return "waveform_" + wanted;
+  return wanted;
+}
+
+std::vector<std::string> lh5_streams(hid_t file, const std::string& channel) {
+  const std::string raw = "/" + channel + "/raw";
+  if (!h5::is_group(file, raw)) return {};
+  h5::Handle group(H5Gopen2(file, raw.c_str(), H5P_DEFAULT));
+  std::vector<std::string> names;
+  for (const auto& name : h5::children(group.get())) {
+    if (name.rfind("waveform", 0) == 0 && h5::is_group(group.get(), name) && h5::link_exists(group.get(), name + "/values"))
+      names.push_back(name);
+  }
+  // The default stream comes first: the classic `waveform`, else the full-rate windowed one.
+  auto rank = [](const std::string& n) { return n == "waveform" ? 0 : n == "waveform_windowed" ? 1 : 2; };
+  std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  return names;
+}
+
+std::string find_lh5_channel(hid_t file, const std::string& wanted, const std::string& stream) {
+  const std::string name = lh5_stream_name(stream);
+  auto has_stream = [&](const std::string& g) {
+    const auto streams = lh5_streams(file, g);
+    return name.empty() ? !streams.empty() : std::find(streams.begin(), streams.end(), name) != streams.end();
+  };
+  if (!wanted.empty()) return has_stream(wanted) ? wanted : std::string();
+  for (const auto& g : h5::children(file)) {
+    if (has_stream(g)) return g;
   }
   return {};
 }
 
-std::unique_ptr<WaveformReader> open_lh5(const std::string& path, h5::Handle file,
-                                         const OpenOptions& options, const std::string& channel) {
-  return std::make_unique<Lh5Reader>(path, std::move(file), options, channel);
+std::unique_ptr<WaveformReader> open_lh5(const std::string& path, h5::Handle file, const OpenOptions& options,
+                                         const std::string& channel) {
+  const auto streams = lh5_streams(file.get(), channel);
+  std::string stream = lh5_stream_name(options.lh5_stream);
+  if (stream.empty() && !streams.empty()) stream = streams.front();
+  if (std::find(streams.begin(), streams.end(), stream) == streams.end()) {
+    std::string known;
+    for (const auto& s : streams) known += (known.empty() ? "" : ", ") + s;
+    throw InputError(path + ": LH5 channel '" + channel + "' has no waveform stream '" + options.lh5_stream +
+                     "' (streams: " + (known.empty() ? "none" : known) + ")");
+  }
+  return std::make_unique<Lh5Reader>(path, std::move(file), options, channel, stream);
 }
 
 }  // namespace wl::io::detail

@@ -52,7 +52,7 @@ std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenO
     } else if (!detail::find_lh5_channel(f, options.lh5_channel).empty()) {
       format = Format::Lh5;
     } else if (!options.lh5_channel.empty()) {
-      throw InputError(path + ": LH5 channel '" + options.lh5_channel + "' has no raw/waveform");
+      throw InputError(path + ": LH5 channel '" + options.lh5_channel + "' has no raw/waveform stream");
     } else if (h5::link_exists(f, wave)) {
       format = custom_wave ? Format::Generic : Format::Mjd;
     } else {
@@ -60,7 +60,9 @@ std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenO
     }
   }
   if (format == Format::Lh5) {
-    const std::string channel = detail::find_lh5_channel(f, options.lh5_channel);
+    // A channel with the requested stream; else the first channel, so the error lists its streams.
+    std::string channel = detail::find_lh5_channel(f, options.lh5_channel, options.lh5_stream);
+    if (channel.empty()) channel = detail::find_lh5_channel(f, options.lh5_channel);
     if (channel.empty()) {
       std::string found;
       for (const auto& name : h5::children(f)) found += (found.empty() ? "" : ", ") + name;

@@ -63,7 +63,13 @@ std::unique_ptr<WaveformReader> open_flat(const std::string& path, h5::Handle fi
                                           const OpenOptions& options, Format format);
 std::unique_ptr<WaveformReader> open_lh5(const std::string& path, h5::Handle file,
                                          const OpenOptions& options, const std::string& channel);
-// The LH5 channel group holding raw/waveform ("" if none): `wanted` or the first found.
-std::string find_lh5_channel(hid_t file, const std::string& wanted);
+// The LH5 channel group holding a waveform stream ("" if none): `wanted` or the first found;
+// with a non-empty `stream`, one holding that stream.
+std::string find_lh5_channel(hid_t file, const std::string& wanted, const std::string& stream = "");
+// The waveform streams (raw/waveform*, groups with values) of a channel, default first:
+// waveform, waveform_windowed, then the others in name order.
+std::vector<std::string> lh5_streams(hid_t file, const std::string& channel);
+// "windowed" / "presummed" -> "waveform_windowed" / "waveform_presummed"; others unchanged.
+std::string lh5_stream_name(const std::string& wanted);
 
 }  // namespace wl::io::detail

@@ -24,4 +24,17 @@ struct FileLayout {
 // Throws InputError for a missing or non-HDF5 file.
 FileLayout describe_layout(const std::string& path);
 
+// One waveform stream of an LH5 channel (/<channel>/raw/<stream>), e.g. LEGEND-200's
+// waveform_windowed (16 ns) and waveform_presummed (128 ns) records of the same events.
+struct Lh5Stream {
+  std::string channel, stream;  // "ch1105600", "waveform_windowed"
+  std::string codec;            // "radware_sigcompress", ...; empty when stored plain
+  std::size_t n_events = 0, n_samples = 0;
+  double sample_period_ns = 0;
+  std::string error;  // why the stream cannot be read (then the numbers are 0)
+};
+// Every waveform stream of every channel, channels in name order, each channel's default
+// stream first; empty for a file that is not LH5. Reads offsets and dt, no waveform.
+std::vector<Lh5Stream> describe_lh5_streams(const std::string& path);
+
 }  // namespace wl::io

@@ -36,6 +36,9 @@ struct OpenOptions {
   Format format = Format::Auto;
   FieldMap fields;
   std::string lh5_channel;           // LH5 group (e.g. "ch1027201" or "geds"); empty: first found
+  // LH5 waveform stream: "windowed", "presummed" (LEGEND-200 raw files) or a group name under
+  // raw/ ("waveform", "waveform_windowed"); empty: `waveform`, else `waveform_windowed`.
+  std::string lh5_stream;
   std::size_t chunk_events = 4096;   // events per hyperslab read
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../fixtures.hpp"
+#include "../l200_fixtures.hpp"
 #include "../mutations.hpp"
 #include "../synthetic.hpp"
 #include "wavelearn/core/error.hpp"
@@ -22,7 +23,8 @@ int usage() {
                "       io_tool write-synthetic PATH N_EVENTS N_SAMPLES\n"
                "       io_tool read-windows PATH BEGIN N [CHUNK_EVENTS]\n"
                "       io_tool gather PATH BATCH N_SAMPLES N_BATCHES\n"
-               "       io_tool dump PATH THRESHOLD_KEV BEGIN N OUT.f32\n");
+               "       io_tool dump PATH THRESHOLD_KEV BEGIN N OUT.f32\n"
+               "       io_tool dump-stream PATH CHANNEL STREAM OUT.f32   (every sample of an LH5 stream)\n");
   return 2;
 }
 
@@ -38,7 +40,19 @@ int main(int argc, char** argv) {
       return wl::test::write_mutation(argv[2], argv[3], argv[4]) ? 0 : usage();
     }
     if (mode == "fixture" && argc == 4) {
-      return wl::test::write_fixture(argv[2], argv[3]) ? 0 : usage();
+      return wl::test::write_fixture(argv[2], argv[3]) || wl::test::write_l200_fixture(argv[2], argv[3]) ? 0 : usage();
+    }
+    if (mode == "dump-stream" && argc == 6) {
+      wl::io::OpenOptions opt;
+      opt.format = wl::io::Format::Lh5;
+      opt.lh5_channel = argv[3];
+      opt.lh5_stream = argv[4];
+      auto reader = wl::io::open_reader(argv[2], opt);
+      std::vector<float> out(reader->n_events() * reader->n_samples());
+      reader->read_window(0, reader->n_events(), 0, reader->n_samples(), out.data());
+      std::ofstream(argv[5], std::ios::binary)
+          .write(reinterpret_cast<const char*>(out.data()), std::streamsize(out.size() * sizeof(float)));
+      return 0;
     }
     if (mode == "write-synthetic" && argc == 5) {
       wl::test::write_synthetic_mjd(argv[2], num(argv[3]), num(argv[4]));
