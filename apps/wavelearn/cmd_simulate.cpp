@@ -58,6 +58,7 @@ struct Args {
   wl::sim::SimulateOptions sim;
   long long events = 0;
   unsigned long long seed = 1;
+  unsigned long long first_event = 0;
   int detectors = 10;
   int samples = 3800;
   double pileup_fraction = 0.0;
@@ -97,6 +98,10 @@ void setup(CLI::App& parent) {
   cmd->add_option("--out", args->sim.out_path, "output HDF5 file")->required()->check(wl::app::path_given());
   cmd->add_option("--seed", args->seed, "random seed (same seed: same file, any thread count)")
       ->check(wl::app::count_range(0, std::numeric_limits<long long>::max()));
+  cmd->add_option("--first-event", args->first_event,
+                  "generator index of the first event (default 0): the same --seed with another range gives other "
+                  "events of the same detectors, e.g. an independent reference file")
+      ->check(wl::app::count_range(0, (1LL << 40) - 1));
   cmd->add_option("--detectors", args->detectors, "number of detectors (default 10)")->check(CLI::Range(1, 1000));
   cmd->add_option("--samples", args->samples, "samples per waveform (default 3800; 10 ns each)")
       ->check(wl::app::count_range(16, wl::app::kMaxSamplesPerWaveform));
@@ -112,6 +117,7 @@ void setup(CLI::App& parent) {
     wl::sim::SimulateOptions o = args->sim;
     o.n_events = static_cast<std::size_t>(args->events);
     o.seed = args->seed;
+    o.first_event = static_cast<std::size_t>(args->first_event);
     o.params.n_detectors = args->detectors;
     o.params.n_samples = args->samples;
     o.params.pileup_fraction = args->pileup_fraction;

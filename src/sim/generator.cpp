@@ -8,10 +8,11 @@
 
 namespace wl::sim {
 
-Generator::Generator(const SimParams& params, uint64_t seed, std::size_t n_events)
+Generator::Generator(const SimParams& params, uint64_t seed, std::size_t n_events, std::size_t first_event)
     : params_((params.validate(), params)),
       seed_(seed),
       n_events_(n_events),
+      first_event_(first_event),
       detectors_(make_detectors(params_, seed)),
       templates_(params_, detectors_),
       noise_(params_, seed, static_cast<std::size_t>(params_.n_samples)) {}
@@ -75,8 +76,9 @@ void Generator::generate_event(std::size_t index, float* out, EventTruth& t) con
   t.detector = static_cast<int32_t>(rng.below(detectors_.size()));
   const DetectorParams& d = detectors_[static_cast<std::size_t>(t.detector)];
   const std::size_t total = std::max<std::size_t>(n_events_, 1);
+  const std::size_t in_file = index >= first_event_ ? index - first_event_ : 0;
   t.run_number = p.first_run_number +
-                 static_cast<int32_t>(std::min<std::size_t>(index, total - 1) * static_cast<std::size_t>(p.n_runs) / total);
+                 static_cast<int32_t>(std::min<std::size_t>(in_file, total - 1) * static_cast<std::size_t>(p.n_runs) / total);
   const long jitter = std::lround(p.tp0_jitter_ns / dt);
   t.tp0 = static_cast<int32_t>(std::lround(p.pretrigger_ns / dt) +
                                static_cast<long>(rng.below(static_cast<uint64_t>(2 * jitter + 1))) - jitter);

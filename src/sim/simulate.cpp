@@ -101,6 +101,7 @@ void write_attributes(io::MjdWriter& w, const Generator& g, const SimulateOption
   w.set_attribute("generator_version", std::string(WL_VERSION));
   w.set_attribute("seed", static_cast<int64_t>(o.seed));
   w.set_attribute("n_events", static_cast<int64_t>(o.n_events));
+  w.set_attribute("first_event", static_cast<int64_t>(o.first_event));
   // Read back by every wavelearn reader, so a simulation at another sampling period is
   // never taken for 10 ns data.
   w.set_attribute("sample_period_ns", g.params().sample_period_ns);
@@ -190,7 +191,7 @@ void generate_all(const Generator& gen, const SimulateOptions& o, int threads, i
     const std::size_t count = std::min(chunk, o.n_events - first);
     stop_if_requested(o, "simulation", first, o.n_events);
     const auto t_gen = Clock::now();
-    gen.generate(first, count, wf.data(), truth.data(), threads);
+    gen.generate(o.first_event + first, count, wf.data(), truth.data(), threads);
     s.generate_seconds += seconds_since(t_gen);
     writer.write_waveforms(first, count, wf.data());
     for (std::size_t i = 0; i < count; ++i) {
@@ -270,7 +271,10 @@ SimulateSummary simulate_to_file(const SimulateOptions& o) {
   if (o.out_path.empty()) throw core::InputError("simulate: no output path");
   if (o.n_events == 0) throw core::InputError("simulate: --events must be > 0");
   core::refuse_overwrite(o.out_path, o.force);
-  const Generator gen(o.params, o.seed, o.n_events);
+  if (o.first_event >= kCalibrationFirstIndex - o.n_events)
+    throw core::InputError("simulate: --first-event must be below " + std::to_string(kCalibrationFirstIndex - o.n_events) +
+                           " (event indices from 2^40 belong to the calibration run)");
+  const Generator gen(o.params, o.seed, o.n_events, o.first_event);
   const SimParams& p = gen.params();
   const std::size_t n_samples = static_cast<std::size_t>(p.n_samples);
   const int threads = core::resolve_threads(o.threads);

@@ -141,6 +141,30 @@ TEST(CliSimulate, SameSeedSameBytesForAnyThreadCount) {
   fs::remove(b);
 }
 
+// --first-event: the same seed with a later index range gives the later events of the same
+// detectors, waveform for waveform, with their own ids (a reference file independent of a
+// training file but from the same detectors).
+TEST(CliSimulate, FirstEventContinuesTheSameDetectors) {
+  const std::string a = temp_h5("whole.h5"), b = temp_h5("later.h5"), c = temp_h5("other_seed.h5");
+  ASSERT_EQ(run_cli("-q --threads 2 simulate --events 300 --seed 9 --no-labels --out " + a).status, 0);
+  ASSERT_EQ(run_cli("-q --threads 2 simulate --events 100 --seed 9 --first-event 200 --no-labels --out " + b).status, 0);
+  ASSERT_EQ(run_cli("-q --threads 2 simulate --events 100 --seed 10 --first-event 200 --no-labels --out " + c).status, 0);
+  const auto py = python(
+      "import h5py, numpy as np\n"
+      "a = h5py.File('" + a + "', 'r'); b = h5py.File('" + b + "', 'r'); c = h5py.File('" + c + "', 'r')\n"
+      "assert np.array_equal(a['raw_waveform'][200:300], b['raw_waveform'][:])\n"
+      "assert np.array_equal(a['id'][200:300], b['id'][:]) and b['id'][0] == 200\n"
+      "assert np.array_equal(a['truth_energy_kev'][200:300], b['truth_energy_kev'][:])\n"
+      "assert b.attrs['first_event'] == 200\n"
+      "assert not np.array_equal(a['raw_waveform'][200:300], c['raw_waveform'][:])\n"
+      "print('ok')\n");
+  EXPECT_EQ(py.status, 0) << py.out;
+  const auto bad = run_cli("-q simulate --events 10 --first-event 1099511627776 --out " + temp_h5("no.h5"));
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--first-event"), std::string::npos) << bad.err;
+  for (const auto& f : {a, b, c}) fs::remove(f);
+}
+
 TEST(CliSimulate, RefusesOverwriteAndBadOptionsWithOneLineError) {
   const std::string out = temp_h5("exists.h5");
   ASSERT_EQ(run_cli("-q simulate --events 50 --no-labels --out " + out).status, 0);

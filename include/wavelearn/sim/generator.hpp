@@ -16,8 +16,9 @@ namespace wl::sim {
 
 class Generator {
  public:
-  // n_events fixes the run-number blocks; params are validated (InputError).
-  Generator(const SimParams& params, uint64_t seed, std::size_t n_events);
+  // n_events fixes the run-number blocks, counted from event index first_event (a file
+  // holding events first_event .. first_event + n_events - 1); params are validated (InputError).
+  Generator(const SimParams& params, uint64_t seed, std::size_t n_events, std::size_t first_event = 0);
 
   const SimParams& params() const { return params_; }
   uint64_t seed() const { return seed_; }
@@ -44,6 +45,7 @@ class Generator {
   SimParams params_;
   uint64_t seed_;
   std::size_t n_events_;
+  std::size_t first_event_ = 0;
   std::vector<DetectorParams> detectors_;
   TemplateBank templates_;
   NoiseBank noise_;

@@ -22,6 +22,10 @@ struct SimulateOptions {
   SimParams params;
   uint64_t seed = 1;
   std::size_t n_events = 65000;
+  // Generator index of the file's first event. The detectors and noise bank come from the
+  // seed alone, so files of one seed and disjoint index ranges hold different events of the
+  // same detectors: an independent reference for a model trained on the other file.
+  std::size_t first_event = 0;
   std::string out_path;
   bool force = false;
   int threads = 0;                 // 0: all cores
