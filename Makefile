@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build test demo bench uncertainty-check clean
+.PHONY: deps configure build test demo bench uncertainty-check pretrain-check tune-check clean
 
 deps:
 	@scripts/install-deps
@@ -26,6 +26,14 @@ bench: build
 # The coverage and out-of-distribution figures of docs/uncertainty.md (about 15 minutes).
 uncertainty-check: build
 	@scripts/uncertainty-check $(BUILD)/apps/wavelearn/wavelearn
+
+# The label-efficiency figures of docs/pretraining.md (about 30 minutes on 2 cores).
+pretrain-check: build
+	@scripts/pretrain-check $(BUILD)/apps/wavelearn/wavelearn
+
+# The tuning figure of docs/tune.md: 16 tuned trials against the seed preset (20-40 minutes).
+tune-check: build
+	@scripts/tune-check $(BUILD)/apps/wavelearn/wavelearn
 
 clean:
 	rm -rf $(BUILD)

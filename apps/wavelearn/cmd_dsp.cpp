@@ -9,7 +9,10 @@
 #include "command.hpp"
 #include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/dsp/dsp_tier.hpp"
 #include "wavelearn/dsp/file_chain.hpp"
+#include "wavelearn/io/layout.hpp"
+#include "wavelearn/io/lh5_writer.hpp"
 #include "wavelearn/io/reader.hpp"
 #include "wavelearn/io/table.hpp"
 #include "wavelearn_version.hpp"
@@ -21,6 +24,8 @@ struct DspArgs {
   std::string file, out, csv, config;
   bool force = false;
   std::string format = "auto";
+  std::string out_format;          // "", "h5" or "lh5" (default: by the --out extension)
+  std::string naming = "wavelearn";
   std::string channel, stream, waveform, energy, tp0;
   std::vector<std::string> labels, overrides;
   double dt_ns = 0;
@@ -29,21 +34,22 @@ struct DspArgs {
   std::size_t chunk_events = 4096;
 };
 
-void run(const DspArgs& a) {
-  wl::dsp::FileChainOptions opt;
-  if (!a.config.empty()) opt.config = wl::dsp::load_chain_config(a.config);
-  wl::dsp::apply_chain_overrides(opt.config, a.overrides);
-  if (a.tau_ns < 0 || !std::isfinite(a.tau_ns)) throw InputError("--tau-ns: must be > 0");
-  if (a.tau_ns > 0) opt.config.tau_ns = a.tau_ns;
-  if (a.chunk_events == 0) throw InputError("--chunk: must be positive");
-  // Fail before the long pass, not after it.
-  wl::core::check_output_file(a.out, a.force, {a.file, a.config});
-  if (!a.csv.empty()) wl::core::check_output_file(a.csv, a.force, {a.file, a.config, a.out});
-  if (!a.csv.empty() && a.csv == a.out) throw InputError("--csv: " + a.csv + " is also --out");
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
 
+// LH5 output: --out-format lh5, or an --out ending in .lh5.
+bool lh5_output(const DspArgs& a) {
+  if (a.out_format == "lh5") return true;
+  if (a.out_format == "h5") return false;
+  if (!a.out_format.empty()) throw InputError("--out-format: unknown format '" + a.out_format + "' (expected h5 or lh5)");
+  return ends_with(a.out, ".lh5");
+}
+
+wl::io::OpenOptions open_options(const DspArgs& a, const std::string& channel) {
   wl::io::OpenOptions open;
   open.format = wl::io::parse_format(a.format);
-  open.lh5_channel = a.channel;
+  open.lh5_channel = channel;
   open.lh5_stream = a.stream;
   open.chunk_events = a.chunk_events;
   if (!a.waveform.empty()) open.fields.waveform = a.waveform;
@@ -51,26 +57,92 @@ void run(const DspArgs& a) {
   if (!a.tp0.empty()) open.fields.tp0 = a.tp0;
   if (!a.labels.empty()) open.fields.labels = a.labels;
   if (a.dt_ns > 0) open.fields.sample_period_ns = a.dt_ns, open.fields.sample_period_given = true;
-  auto reader = wl::io::open_reader(a.file, open);
+  return open;
+}
+
+// The channels of an LH5 input written to an LH5 tier: --channel, else every channel with
+// a waveform stream; one unnamed entry for a flat input (its table goes to `dsp`).
+std::vector<std::string> tier_channels(const DspArgs& a, bool lh5_out) {
+  if (!lh5_out || !a.channel.empty()) return {a.channel};
+  std::vector<std::string> channels;
+  for (const auto& s : wl::io::describe_lh5_streams(a.file)) {
+    if (channels.empty() || channels.back() != s.channel) channels.push_back(s.channel);
+  }
+  if (channels.empty()) channels.push_back("");
+  return channels;
+}
+
+struct ChannelResult {
+  std::string channel;  // empty for a flat input
+  std::unique_ptr<wl::io::WaveformReader> reader;
+  wl::dsp::FileChainResult chain;
+  wl::io::Lh5Table tier;
+};
+
+ChannelResult run_channel(const DspArgs& a, const wl::dsp::FileChainOptions& opt, const std::string& channel,
+                          wl::dsp::Naming naming) {
+  ChannelResult r;
+  r.channel = channel;
+  r.reader = wl::io::open_reader(a.file, open_options(a, channel));
   std::vector<wl::io::NamedField> named{{a.energy, "--energy"}, {a.tp0, "--tp0"}};
   for (const auto& l : a.labels) named.push_back({l, "--label"});
-  wl::io::require_named_fields(*reader, named);
+  wl::io::require_named_fields(*r.reader, named);
+  r.chain = wl::dsp::run_chain_on_file(*r.reader, opt);
+  r.chain.table.attributes["generator"] = std::string("wavelearn dsp ") + WL_VERSION;
+  std::vector<wl::dsp::dspeed::DspeedParams> params;
+  if (naming == wl::dsp::Naming::Dspeed)
+    params = wl::dsp::dspeed_pass(*r.reader, r.chain, wl::dsp::dspeed::DspeedConfig{}, opt.threads);
+  r.tier = wl::dsp::dsp_tier_table(channel.empty() ? "dsp" : channel + "/dsp", r.chain, params);
+  return r;
+}
+
+void write_outputs(const DspArgs& a, bool lh5_out, wl::dsp::Naming naming, const std::vector<ChannelResult>& results) {
+  if (lh5_out) {
+    std::vector<wl::io::Lh5Table> tables;
+    for (const auto& r : results) tables.push_back(r.tier);
+    wl::io::write_lh5_tables(a.out, tables, a.force, {{"generator", std::string("wavelearn dsp ") + WL_VERSION}});
+  }
+  const wl::io::Table flat =
+      naming == wl::dsp::Naming::Dspeed ? wl::dsp::flat_table(results.front().tier) : results.front().chain.table;
+  if (!lh5_out) wl::io::write_table_h5(a.out, flat, a.force);
+  if (!a.csv.empty()) wl::io::write_table_csv(a.csv, flat, a.force);
+}
+
+void report(const DspArgs& a, const ChannelResult& r, bool quiet);
+
+void run(const DspArgs& a) {
+  wl::dsp::FileChainOptions opt;
+  if (!a.config.empty()) opt.config = wl::dsp::load_chain_config(a.config);
+  wl::dsp::apply_chain_overrides(opt.config, a.overrides);
+  if (a.tau_ns < 0 || !std::isfinite(a.tau_ns)) throw InputError("--tau-ns: must be > 0");
+  if (a.tau_ns > 0) opt.config.tau_ns = a.tau_ns;
+  if (a.chunk_events == 0) throw InputError("--chunk: must be positive");
+  const wl::dsp::Naming naming = wl::dsp::parse_naming(a.naming);
+  const bool lh5_out = lh5_output(a);
+  // Fail before the long pass, not after it.
+  wl::core::check_output_file(a.out, a.force, {a.file, a.config});
+  if (!a.csv.empty()) wl::core::check_output_file(a.csv, a.force, {a.file, a.config, a.out});
+  if (!a.csv.empty() && a.csv == a.out) throw InputError("--csv: " + a.csv + " is also --out");
 
   const auto& g = wl::app::global_options();
   opt.threads = g.threads;
   opt.quiet = g.quiet;
   if (a.max_events > 0) opt.max_events = a.max_events;
-  auto result = wl::dsp::run_chain_on_file(*reader, opt);
-  result.table.attributes["generator"] = std::string("wavelearn dsp ") + WL_VERSION;
+  std::vector<ChannelResult> results;
+  for (const auto& channel : tier_channels(a, lh5_out)) results.push_back(run_channel(a, opt, channel, naming));
+  write_outputs(a, lh5_out, naming, results);
+  for (const auto& r : results) report(a, r, g.quiet);
+}
 
-  wl::io::write_table_h5(a.out, result.table, a.force);
-  if (!a.csv.empty()) wl::io::write_table_csv(a.csv, result.table, a.force);
-
-  if (!g.quiet) {
+void report(const DspArgs& a, const ChannelResult& r, bool quiet) {
+  const auto& result = r.chain;
+  const auto* reader = r.reader.get();
+  if (!quiet) {
     for (const auto& [det, tau] : result.tau_ns) {
-      std::fprintf(stderr, "detector %lld: tau %.0f ns (%s)\n", det, tau,
+      std::fprintf(stderr, "%s%sdetector %lld: tau %.0f ns (%s)\n", r.channel.c_str(), r.channel.empty() ? "" : " ",
+                   det, tau,
                    tau <= 0 ? "unknown: no pole-zero correction"
-                            : (result.tau_estimated[det] ? "estimated from tails" : "configured"));
+                            : (result.tau_estimated.at(det) ? "estimated from tails" : "configured"));
     }
   }
   // A table of NaN rows is written (each flagged), but never without a word.
@@ -91,6 +163,13 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("dsp", "traditional pulse-shape parameters (energy, A/E, drift time, DCR, LQ) per waveform");
   cmd->add_option("file", args->file, "HDF5 / LH5 waveform file")->required()->check(wl::app::path_given());
   cmd->add_option("--out", args->out, "feature table (HDF5, one dataset per column)")->required()->check(wl::app::path_given());
+  cmd->add_option("--out-format", args->out_format,
+                  "h5 (the project's feature table) or lh5 (LEGEND dsp tier, <channel>/dsp tables); default: lh5 "
+                  "when --out ends in .lh5");
+  cmd->add_option("--naming", args->naming,
+                  "parameter names: wavelearn, or dspeed (dspeed's standard-chain names and definitions: trapEmax, "
+                  "tp_0_est, bl_std, lq80, ...; docs/dsp.md)")
+      ->capture_default_str();
   cmd->add_option("--csv", args->csv, "also write the table as CSV")->check(wl::app::path_given());
   cmd->add_flag("--force", args->force, "replace existing outputs");
   cmd->add_option("--config", args->config, "TOML file with a [dsp] table (times in ns; see docs/dsp.md)")->check(wl::app::path_given());
@@ -101,7 +180,7 @@ void setup(CLI::App& parent) {
       ->check(wl::app::count_range(1, 1LL << 40));
   cmd->add_option("--chunk", args->chunk_events, "events per read")->capture_default_str()->check(wl::app::count_range(1, 1 << 20));
   cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
-  cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
+  cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform; an .lh5 --out takes every channel)");
   cmd->add_option("--stream", args->stream,
                   "LH5 waveform stream: windowed or presummed (LEGEND-200), or a group under raw/ (default: "
                   "waveform, else windowed)");

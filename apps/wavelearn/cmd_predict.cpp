@@ -18,7 +18,7 @@ void setup(CLI::App& parent) {
   cmd->add_option("--preprocess", *pre, "preprocess.json for a TorchScript file without its own")->check(wl::app::path_given());
   cmd->add_option("--data", o->data, "waveform file (neural runs) or feature table (bdt/svm/logistic runs)")
       ->required()->check(wl::app::path_given());
-  cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns)")->required()->check(wl::app::path_given());
+  cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns); an .lh5 path writes a LEGEND LH5 table predictions/")->required()->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_option("--mc-samples", o->mc_samples,
                   "Monte Carlo dropout: score each event N times with dropout on; writes the mean and "

@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/gen/generator_run.hpp"
 #include "wavelearn/run/train.hpp"
 
 namespace {
@@ -34,6 +35,12 @@ void run(const TrainArgs& a) {
   }
   auto config = wl::core::Config::load(config_path);
   config.set_all(a.sets);
+  if (wl::gen::is_generator_config(config)) {  // the generator family has its own run (gen/)
+    const wl::gen::GenTrainOptions g{a.out, a.data, a.force, resume, a.resume_with_changes,
+                                     wl::app::global_options().quiet, wl::app::global_options().threads};
+    std::fputs(wl::gen::train_generator(std::move(config), g).c_str(), stdout);
+    return;
+  }
   wl::run::TrainOptions o;
   o.out = a.out;
   o.data = a.data;

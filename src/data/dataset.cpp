@@ -63,6 +63,8 @@ DatasetConfig dataset_config_from(const core::Config& config) {
   auto& open = c.open;
   open.format = parse_format(config.get<std::string>("data.format", "auto"));
   open.lh5_channel = config.get<std::string>("data.lh5_channel", open.lh5_channel);
+  // LEGEND-200 raw files hold several waveform streams (windowed, presummed): docs/io.md.
+  open.lh5_stream = config.get<std::string>("data.lh5_stream", open.lh5_stream);
   open.chunk_events = config.get<std::size_t>("data.chunk_events", open.chunk_events);
   if (open.chunk_events == 0) throw InputError("config key 'data.chunk_events' must be > 0");
   auto& f = open.fields;

@@ -49,6 +49,7 @@ TrainingPlan plan_training_data(const core::Config& config) {
   plan.loader = loader_options_from(config);
   plan.split = split_keys_from(config, plan.stratify_by);
   plan.validation_drop_last = config.get<bool>("data.validation_drop_last", true);
+  plan.labels = label_subset_from(config, plan.seed);
   // Fail on the energy/min-max trap before touching the file.
   check_targets_compatible(plan.preprocess, resolved_targets(plan.dataset),
                            plan.dataset.open.fields.energy);
@@ -82,6 +83,8 @@ TrainingData prepare_training_data(const TrainingPlan& plan) {
                      " selected events, " + std::to_string(ids.size()) + " distinct ids in '" +
                      dcfg.open.fields.id + "'; the split is by id)");
   }
+
+  keep_label_subset(out.split.train, dataset, plan.labels);
 
   out.preprocessor = std::make_shared<Preprocessor>(pcfg, dataset.sample_period_ns(),
                                                     dataset.record_length_samples());

@@ -173,4 +173,48 @@ Split make_split(const Dataset& dataset, const SplitConfig& c, std::uint64_t see
   return out;
 }
 
+LabelSubset label_subset_from(const core::Config& config, std::uint64_t default_seed) {
+  LabelSubset s;
+  s.seed = default_seed;
+  if (config.has("data.label_fraction")) {
+    s.fraction = config.get<double>("data.label_fraction");
+    if (!(s.fraction > 0.0 && s.fraction <= 1.0))
+      throw InputError("data.label_fraction: must be in (0, 1] (the fraction of the training events whose labels "
+                       "are used), got " + config.value_text("data.label_fraction"));
+  }
+  if (config.has("data.max_labelled_events")) {
+    const auto n = config.get<std::int64_t>("data.max_labelled_events");
+    if (n < 1)
+      throw InputError("data.max_labelled_events: must be >= 1 (training events whose labels are used), got " +
+                       config.value_text("data.max_labelled_events"));
+    s.max_events = static_cast<std::size_t>(n);
+  }
+  if (config.has("data.label_seed")) s.seed = config.get<std::uint64_t>("data.label_seed");
+  return s;
+}
+
+void keep_label_subset(std::vector<std::size_t>& train, const Dataset& dataset, const LabelSubset& subset) {
+  if (!subset.active() || train.empty()) return;
+  const std::size_t n = train.size();
+  auto keep = static_cast<std::size_t>(std::llround(subset.fraction * static_cast<double>(n)));
+  keep = std::min(n, std::max<std::size_t>(1, keep));
+  if (subset.max_events > 0) keep = std::min(keep, subset.max_events);
+  // Rank by a hash of (seed, event id), ties by row: the same events for the same file and
+  // seed whatever order the split left them in.
+  std::vector<std::pair<std::uint64_t, std::size_t>> ranked;
+  ranked.reserve(n);
+  for (const auto row : train) {
+    core::Rng h(subset.seed, static_cast<std::uint64_t>(dataset.event_id(row)));
+    ranked.emplace_back(h.next(), row);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<char> chosen(dataset.size(), 0);
+  for (std::size_t i = 0; i < keep; ++i) chosen[ranked[i].second] = 1;
+  std::vector<std::size_t> kept;
+  kept.reserve(keep);
+  for (const auto row : train)
+    if (chosen[row]) kept.push_back(row);
+  train = std::move(kept);
+}
+
 }  // namespace wl::data

@@ -1,4 +1,5 @@
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/nn/heads.hpp"
 #include "wavelearn/nn/models.hpp"
 
 namespace wl::nn {
@@ -28,6 +29,17 @@ torch::jit::Module build_model(const ModelSpec& spec, int64_t input_samples, int
     throw core::InputError("model: the " + spec.type + " cannot be built (" + what +
                            "); are the model.* sizes too large?");
   }
+}
+
+torch::jit::Module build_pretrain_model(const ModelSpec& spec, int64_t input_samples, const HeadSpec& head) {
+  if (spec.type == "transformer") return build_masked_transformer(spec, input_samples, head.mask_ratio);
+  if (spec.type == "cnn") return build_masked_cnn(spec, input_samples, head.mask_ratio, head.mask_span_samples);
+  throw core::InputError("task.kind = \"" + head.kind + "\" pretrains model.type transformer or cnn, not '" +
+                         spec.type + "'");
+}
+
+bool is_pretraining_parameter(const std::string& name) {
+  return name == "mask_token" || name.rfind("decoder_", 0) == 0;
 }
 
 int64_t count_parameters(const torch::jit::Module& module) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "heads_interval.hpp"
+#include "heads_pretrain.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/eval/roc.hpp"
@@ -43,6 +44,7 @@ HeadSpec head_spec_from(const core::Config& c, const std::vector<std::string>& t
   s.target_names = target_names;
   s.n_classes = n_classes;
   s.kind = c.get<std::string>("task.kind", s.kind);
+  if (is_pretraining_kind(s.kind)) detail::read_pretrain_keys(c, s);
   if (s.kind == "quantile") s.quantiles = c.get<std::vector<double>>("task.quantiles", kDefaultQuantiles);
   if (single_regression(s.kind) || s.kind == "multitask") {
     if (!detail::interval_kind(s.kind)) {
@@ -72,10 +74,14 @@ Head::Head(HeadSpec spec) : spec_(std::move(spec)) {
   auto bad = [](const std::string& key, const std::string& what) {
     throw core::InputError("task." + key + ": " + what);
   };
+  if (is_pretraining_kind(k)) {
+    detail::check_pretrain_spec(spec_);
+    return;
+  }
   if (!binary_kind(k) && k != "multiclass" && !single_regression(k) && k != "multitask")
     bad("kind", "unknown task '" + k +
                     "' (binary_sigmoid, binary_logits, binary_ce, multiclass, regression, multitask, quantile, "
-                    "gaussian)");
+                    "gaussian, masked_patches)");
   if (n_t == 0) bad("kind", "the data has no target (data.targets)");
   if (k == "multiclass" && spec_.n_classes < 2)
     bad("kind", "multiclass needs a class target (data.multiclass = \"first_fail\" or \"bits\")");
@@ -110,6 +116,7 @@ int64_t Head::n_outputs() const {
   if (k == "binary_ce" || k == "gaussian") return 2;
   if (k == "quantile") return static_cast<int64_t>(spec_.quantiles.size());
   if (k == "multiclass") return spec_.n_classes;
+  if (is_pretraining_kind(k)) return 0;
   return static_cast<int64_t>(spec_.target_names.size());
 }
 
@@ -132,6 +139,7 @@ torch::Tensor Head::loss(const torch::Tensor& out, const torch::Tensor& targets)
   if (k == "multiclass")
     return torch::cross_entropy_loss(out, targets.select(1, targets.size(1) - 1).to(torch::kLong));
   if (detail::interval_kind(k)) return detail::interval_loss(spec_, out, targets);
+  if (is_pretraining_kind(k)) return detail::masked_error(out).mean();
   if (k == "regression") {
     const auto t = (targets.narrow(1, 0, 1) - spec_.target_offset[0]) / spec_.target_scale[0];
     return regression_loss(out, t);
@@ -158,6 +166,7 @@ torch::Tensor Head::score(const torch::Tensor& out) const {
   if (k == "binary_ce") return torch::softmax(out, 1).narrow(1, 1, 1);
   if (k == "multiclass") return torch::softmax(out, 1);
   if (detail::interval_kind(k)) return detail::interval_score(spec_, out);
+  if (is_pretraining_kind(k)) return detail::masked_error(out).unsqueeze(1);
   std::vector<torch::Tensor> cols;
   for (std::size_t i = 0; i < spec_.target_names.size() && (k == "multitask" || i == 0); ++i) {
     auto o = out.narrow(1, static_cast<int64_t>(i), 1);
@@ -183,6 +192,8 @@ std::string Head::score_source() const {
     s << "    return torch.softmax(out, 1)\n";
   } else if (detail::interval_kind(k)) {
     s << detail::interval_score_source(spec_);
+  } else if (is_pretraining_kind(k)) {
+    s << detail::masked_error_source();
   } else {
     s << "    cols: List[Tensor] = []\n";
     for (std::size_t i = 0; i < spec_.target_names.size() && (k == "multitask" || i == 0); ++i) {
@@ -210,6 +221,7 @@ std::vector<std::string> Head::score_names() const {
   }
   if (k == "regression") return {"pred_" + spec_.target_names[0]};
   if (detail::interval_kind(k)) return detail::interval_score_names(spec_);
+  if (is_pretraining_kind(k)) return {"masked_mse"};
   std::vector<std::string> names;
   for (std::size_t i = 0; i < spec_.target_names.size(); ++i)
     names.push_back((spec_.is_regression[i] ? "pred_" : "score_") + spec_.target_names[i]);
@@ -221,15 +233,19 @@ std::string Head::metric_name() const {
   if (binary_kind(k)) return "auc";
   if (k == "multiclass") return "accuracy";
   if (single_regression(k)) return "rmse";
+  if (is_pretraining_kind(k)) return "masked_mse";
   return "mean_auc";
 }
 
-bool Head::metric_higher_is_better() const { return !single_regression(spec_.kind); }
+bool Head::metric_higher_is_better() const {
+  return !single_regression(spec_.kind) && !is_pretraining_kind(spec_.kind);
+}
 
 double Head::metric(const torch::Tensor& scores, const torch::Tensor& targets) const {
   const auto& k = spec_.kind;
   if (scores.size(0) == 0) return std::nan("");
   if (binary_kind(k)) return auc_or_nan(scores.select(1, 0), targets.select(1, 0));
+  if (is_pretraining_kind(k)) return scores.select(1, 0).to(torch::kDouble).mean().item<double>();
   if (k == "multiclass") {
     const auto truth = targets.select(1, targets.size(1) - 1).to(torch::kLong);
     return scores.argmax(1).eq(truth).to(torch::kDouble).mean().item<double>();
@@ -277,6 +293,10 @@ std::string Head::to_json() const {
   j["task_weights"] = spec_.task_weights;
   j["is_regression"] = spec_.is_regression;
   j["quantiles"] = spec_.quantiles;
+  if (is_pretraining_kind(spec_.kind)) {
+    j["mask_ratio"] = spec_.mask_ratio;
+    j["mask_span_samples"] = spec_.mask_span_samples;
+  }
   j["score_names"] = score_names();
   j["metric"] = metric_name();
   return j.dump();
@@ -302,6 +322,8 @@ Head Head::from_json(const std::string& text) {
     s.task_weights = j.at("task_weights").get<std::vector<double>>();
     s.is_regression = j.at("is_regression").get<std::vector<bool>>();
     s.quantiles = j.value("quantiles", std::vector<double>());  // absent in models of older versions
+    s.mask_ratio = j.value("mask_ratio", s.mask_ratio);
+    s.mask_span_samples = j.value("mask_span_samples", s.mask_span_samples);
   } catch (const nlohmann::json::exception& e) {
     throw core::InputError(std::string("model metadata: head: ") + e.what());
   }

@@ -1,5 +1,6 @@
 #include "script_builder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -99,6 +100,19 @@ std::string ScriptBuilder::dropout(const std::string& x) const {
 torch::jit::Module ScriptBuilder::finish(const std::string& source) {
   module_.define(source);
   return module_;
+}
+
+std::string ScriptBuilder::random_mask_method(int64_t n, int64_t k) {
+  std::ostringstream s;
+  s << "def random_mask(self, B: int) -> Tensor:\n"
+    << "    ids = torch.argsort(torch.rand([B, " << n << "]), 1)[:, :" << k << "]\n"
+    << "    return torch.zeros([B, " << n << "]).scatter(1, ids, torch.ones([B, " << k << "]))\n\n";
+  return s.str();
+}
+
+int64_t masked_count(int64_t n, double mask_ratio) {
+  const auto k = static_cast<int64_t>(std::llround(mask_ratio * static_cast<double>(n)));
+  return std::max<int64_t>(1, std::min<int64_t>(n - 1, k));
 }
 
 }  // namespace wl::nn::detail

@@ -28,6 +28,9 @@ class ScriptBuilder {
 
   // TorchScript expression applying linear layer NAME to expression `x`.
   static std::string apply_linear(const std::string& name, const std::string& x);
+  // `def random_mask(self, B: int) -> Tensor`: (B, n) floats, exactly k ones per row at
+  // random places (torch's global generator, which the trainer reseeds per epoch).
+  static std::string random_mask_method(int64_t n, int64_t k);
   // Dropout applied to expression x (identity when the spec has no dropout).
   std::string dropout(const std::string& x) const;
 
@@ -39,5 +42,9 @@ class ScriptBuilder {
   torch::jit::Module module_;
   ModelSpec spec_;
 };
+
+// Patches masked per event: mask_ratio of n rounded, at least 1 and at most n - 1 (one
+// patch stays visible).
+int64_t masked_count(int64_t n, double mask_ratio);
 
 }  // namespace wl::nn::detail

@@ -12,14 +12,14 @@
 
 namespace wl::nn {
 
-torch::jit::Module build_transformer(const ModelSpec& spec, int64_t input_samples,
-                                     int64_t n_outputs) {
-  validate(spec, input_samples);
+namespace {
+
+// The encoder both builders share, with the same parameter names (embed_*, pos_embedding,
+// l{i}_*, final_ln_*), so pretrained weights load into the classifier by name: registers the
+// parameters and writes `embed` and `block{i}`.
+void add_encoder(detail::ScriptBuilder& b, std::ostringstream& src, const ModelSpec& spec, int64_t input_samples) {
   const int64_t P = spec.patch_samples, T = input_samples / P, D = spec.d_model, H = spec.heads;
   const int64_t dh = D / H;
-  detail::ScriptBuilder b("WaveTransformer", spec);
-  std::ostringstream src;
-  src.precision(17);
   b.linear("embed", P, D);
   {
     auto pos = torch::empty({1, T, D});
@@ -60,6 +60,18 @@ torch::jit::Module build_transformer(const ModelSpec& spec, int64_t input_sample
         << "    return x, att\n\n";
   }
   b.layer_norm("final_ln", D);
+}
+
+}  // namespace
+
+torch::jit::Module build_transformer(const ModelSpec& spec, int64_t input_samples,
+                                     int64_t n_outputs) {
+  validate(spec, input_samples);
+  const int64_t D = spec.d_model;
+  detail::ScriptBuilder b("WaveTransformer", spec);
+  std::ostringstream src;
+  src.precision(17);
+  add_encoder(b, src, spec, input_samples);
   src << "def features(self, x):\n    x = self.embed(x)\n";
   for (int64_t i = 0; i < spec.layers; ++i) src << "    x, a" << i << " = self.block" << i << "(x)\n";
   src << "    x = torch.layer_norm(x, [" << D
@@ -73,6 +85,41 @@ torch::jit::Module build_transformer(const ModelSpec& spec, int64_t input_sample
   b.linear("task", D, n_outputs);
   src << "def forward(self, x):\n"
       << "    return " << detail::ScriptBuilder::apply_linear("task", "self.features(x)") << "\n";
+  return b.finish(src.str());
+}
+
+// Masked-patch pretraining (SimMIM-style, the simplest faithful masked autoencoder): the
+// embeddings of the masked patches are replaced by a learned mask token before the position
+// embedding is added, the whole sequence runs through the encoder, and a linear decoder
+// predicts each patch's samples from its output token. Unlike the original MAE the encoder
+// also sees the mask tokens, so the encoder is exactly the classifier's.
+torch::jit::Module build_masked_transformer(const ModelSpec& spec, int64_t input_samples, double mask_ratio) {
+  validate(spec, input_samples);
+  const int64_t P = spec.patch_samples, T = input_samples / P, D = spec.d_model;
+  if (T < 2) throw core::InputError("task.kind = \"masked_patches\": the window holds fewer than 2 patches of model.patch_samples");
+  detail::ScriptBuilder b("WaveMaskedTransformer", spec);
+  std::ostringstream src;
+  src.precision(17);
+  add_encoder(b, src, spec, input_samples);
+  {
+    auto token = torch::empty({1, 1, D});
+    torch::NoGradGuard no_grad;
+    token.normal_(0.0, 0.02);
+    b.parameter("mask_token", token);
+  }
+  b.linear("decoder", D, P);
+  src << detail::ScriptBuilder::random_mask_method(T, detail::masked_count(T, mask_ratio));
+  src << "def encode(self, h):\n";
+  for (int64_t i = 0; i < spec.layers; ++i) src << "    h, a" << i << " = self.block" << i << "(h)\n";
+  src << "    return torch.layer_norm(h, [" << D << "], self.final_ln_weight, self.final_ln_bias, 1e-5, False)\n\n";
+  src << "def features(self, x):\n    return self.encode(self.embed(x)).mean(1)\n\n";
+  src << "def forward(self, x):\n    B = x.size(0)\n"
+      << "    p = x[:, :" << T * P << "].reshape([B, " << T << ", " << P << "])\n"
+      << "    m = self.random_mask(B).unsqueeze(2)\n"
+      << "    e = torch.matmul(p, self.embed_weight.t()) + self.embed_bias\n"
+      << "    h = self.encode(e * (1.0 - m) + self.mask_token * m + self.pos_embedding)\n"
+      << "    pred = torch.matmul(h, self.decoder_weight.t()) + self.decoder_bias\n"
+      << "    return torch.cat([pred, p, m], 2)\n";
   return b.finish(src.str());
 }
 

@@ -45,6 +45,20 @@ std::string primary_use(const RunRecord& r) {
          "), as an alternative to the traditional cut whose decisions are the training labels.";
 }
 
+// train.init_from in words: a reader must know the network did not start from random weights.
+std::string init_from_text(const nlohmann::json& i) {
+  std::ostringstream o;
+  const bool pretrained = i.value("pretrained", false);
+  o << "Not trained from scratch: its encoder (" << i.value("parameters_copied", 0) << " parameter tensors) started from "
+    << (pretrained ? "the self-supervised pretraining run " : "the run ") << i.value("run", "?") << " (task "
+    << i.value("task", "?") << ", seed " << i.value("seed", 0) << ", model.pt " << i.value("model_fingerprint", "?")
+    << ")";
+  if (i.value("freeze_encoder", false)) o << " and stayed frozen; only the layers after it were trained.";
+  else if (i.contains("encoder_lr")) o << " and was trained at its own learning rate " << i["encoder_lr"].dump() << ".";
+  else o << " and was trained with the rest.";
+  return o.str();
+}
+
 std::string training_algorithm(const PageInputs& in) {
   const auto& t = in.training;
   std::ostringstream o;
@@ -53,6 +67,7 @@ std::string training_algorithm(const PageInputs& in) {
   } else {
     o << in.description << "; " << text(t, "epochs_done") << " of " << text(t, "max_epochs")
       << " epochs, best epoch " << text(t, "best_epoch") << " (exported), seed " << in.record->split.seed << ".";
+    if (t.contains("init_from")) o << " " << init_from_text(t["init_from"]);
   }
   return o.str();
 }

@@ -30,7 +30,7 @@ PredictSummary run_prediction(const PredictOptions& o) {
     table.attributes["mc_dropout_samples"] = std::to_string(o.mc_samples);
     table.attributes["mc_dropout_seed"] = std::to_string(o.mc_seed);
   }
-  io::write_table_h5(o.out.string(), table, o.force);
+  write_predictions_file(o.out.string(), table, o.force);
   sum.n_events = s.rows.size();
   for (const auto& c : scorer->columns()) sum.columns.push_back(c.name);
   return sum;

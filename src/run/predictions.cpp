@@ -1,5 +1,7 @@
 #include "wavelearn/run/predictions.hpp"
 
+#include "wavelearn/io/lh5_writer.hpp"
+
 namespace wl::run {
 
 io::Table predictions_table(const EventTable& e, const std::vector<ScoreColumn>& columns, const ScoredRows& s,
@@ -24,6 +26,20 @@ io::Table predictions_table(const EventTable& e, const std::vector<ScoreColumn>&
   t.attributes["data"] = e.source;
   t.attributes["events"] = part;
   return t;
+}
+
+void write_predictions_file(const std::string& path, const io::Table& table, bool force) {
+  const std::string lh5 = ".lh5";
+  if (path.size() < lh5.size() || path.compare(path.size() - lh5.size(), lh5.size(), lh5) != 0) {
+    io::write_table_h5(path, table, force);
+    return;
+  }
+  io::Lh5Table t;
+  t.path = "predictions";
+  for (std::size_t i = 0; i < table.names.size(); ++i)
+    t.columns.push_back({table.names[i], table.columns[i], table.names[i] == "energy_kev" ? "keV" : ""});
+  t.attributes = table.attributes;
+  io::write_lh5_tables(path, {t}, force);
 }
 
 void write_predictions(const RunDir& out, const EventTable& events, const std::vector<ScoreColumn>& columns,

@@ -10,13 +10,13 @@ bool RunRecord::is_binary() const { return task.rfind("binary", 0) == 0; }
 bool RunRecord::is_regression() const { return task == "regression" || task == "quantile" || task == "gaussian"; }
 
 std::string chosen_on_validation(const RunRecord& r) {
-  if (r.family == "neural") return "the best epoch";
+  if (r.family == "neural" || r.family == "pretrain") return "the best epoch";
   if (r.model_type == "bdt") return "the boosting round";
   return "";
 }
 
 std::string history_step(const RunRecord& r) {
-  if (r.family == "neural") return "epoch";
+  if (r.family == "neural" || r.family == "pretrain") return "epoch";
   return r.model_type == "bdt" ? "boosting round" : "iteration";
 }
 
@@ -41,6 +41,7 @@ nlohmann::json to_json(const RunRecord& r) {
             {"seed", r.split.seed},
             {"keyed", r.split.keyed}}}};
   if (r.ensemble_members > 0) j["ensemble_members"] = r.ensemble_members;
+  if (!r.init_from.is_null()) j["init_from"] = r.init_from;
   return j;
 }
 
@@ -62,9 +63,11 @@ RunRecord record_from_json(const nlohmann::json& j, const std::string& source) {
     r.split.seed = s.at("seed").get<uint64_t>();
     r.split.keyed = s.value("keyed", true);
     r.ensemble_members = j.value("ensemble_members", 0);
+    if (j.contains("init_from")) r.init_from = j.at("init_from");
     if (r.ensemble_members < 0 || r.ensemble_members > kMaxEnsembleMembers)
       throw core::InputError(source + ": ensemble_members must be from 0 to " + std::to_string(kMaxEnsembleMembers));
-    if (r.family != "neural" && r.family != "tabular")
+    if (r.family != "neural" && r.family != "tabular" && r.family != "generator" &&
+        r.family != "pretrain")
       throw core::InputError(source + ": unknown model family '" + r.family + "'");
     return r;
   } catch (const nlohmann::json::exception& e) {

@@ -21,6 +21,13 @@ std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& run_dir, const 
   if (std::filesystem::is_regular_file(run_dir)) return make_bare_model_scorer(run_dir, o);
   const auto dir = RunDir::open_existing(run_dir);
   const auto record = read_run_record(dir);
+  if (record.family == "generator")
+    throw core::InputError(run_dir.string() + " is a generator (model.type = " + record.model_type +
+                           "): use `wavelearn generate`");
+  if (record.family == "pretrain")
+    throw core::InputError(run_dir.string() + ": a pretraining run (task " + record.task +
+                           "): its model rebuilds masked waveforms and gives no scores; fine-tune it with "
+                           "--set train.init_from=" + run_dir.string());
   if (record.ensemble_members > 0) return make_ensemble_scorer(run_dir, record, o);
   if (record.family == "tabular" && o.mc_samples > 0)
     throw core::InputError(run_dir.string() + ": a " + record.model_type + " model has no dropout; --mc-samples "

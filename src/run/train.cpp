@@ -16,6 +16,11 @@ bool is_tabular_config(const core::Config& config) {
   return config.has("model.type") && tabular::is_tabular_type(config.get<std::string>("model.type"));
 }
 
+bool is_pretraining_config(const core::Config& config) {
+  const core::Config probe = config;  // reads no key of the caller's
+  return probe.get<std::string>("task.kind", "") == "masked_patches";
+}
+
 namespace {
 
 // A run that failed before its first checkpoint holds nothing worth keeping, and its files
@@ -60,6 +65,8 @@ TrainResult train_run(core::Config config, const TrainOptions& o) {
       throw;
     }
   }
+  // A pretraining run has no scores to evaluate: its use is train.init_from.
+  if (!tabular && is_pretraining_config(config)) return r;
   // The model is saved: a failing report only warns, and evaluate can be rerun.
   try {
     EvaluateOptions eo;

@@ -23,7 +23,8 @@ namespace {
 
 RunRecord neural_record(const train::RunSummary& s, const std::string& name) {
   RunRecord r;
-  r.family = "neural";
+  r.family = s.pretraining ? "pretrain" : "neural";
+  if (s.init_from) r.init_from = train::to_json(*s.init_from);
   r.model_type = s.model_type;
   r.task = s.task_kind;
   r.targets = s.targets;
@@ -39,7 +40,7 @@ RunRecord neural_record(const train::RunSummary& s, const std::string& name) {
 // improving), or early stopping ended the run.
 nlohmann::json training_block(const train::RunSummary& s) {
   const bool converged = s.stopped_early || (s.best_epoch > 0 && s.best_epoch < s.epochs_done);
-  nlohmann::json t = {{"family", "neural"}, {"model_type", s.model_type}, {"task", s.task_kind},
+  nlohmann::json t = {{"family", s.pretraining ? "pretrain" : "neural"}, {"model_type", s.model_type}, {"task", s.task_kind},
                       {"metric", s.metric_name}, {"parameters", s.parameters}, {"max_epochs", s.max_epochs},
                       {"epochs_done", s.epochs_done}, {"best_epoch", s.best_epoch},
                       {"stopped_early", s.stopped_early}, {"converged", converged},
@@ -51,6 +52,7 @@ nlohmann::json training_block(const train::RunSummary& s) {
                       {"inference_batch_size", s.inference_batch_size}, {"seed", s.seed}, {"threads", s.threads},
                       {"torch_version", TORCH_VERSION}, {"data_file", s.data_file},
                       {"data_file_bytes", std::filesystem::file_size(s.data_file)}};
+  if (s.init_from) t["init_from"] = train::to_json(*s.init_from);
   if (!converged)
     t["convergence"] = "the validation loss was still improving at the last epoch (best epoch " +
                        std::to_string(s.best_epoch) + " of " + std::to_string(s.epochs_done) +
@@ -104,6 +106,9 @@ std::string train_neural(const core::Config& config_in, const RunDir& dir, const
   if (!changes.empty()) training["resumed_with_changes"] = changes;
   training["data_quality"] = quality;
   dir.write_json("metrics.json", {{"training", training}});
+  if (s.pretraining)
+    return train::format_summary(s) + "pretraining run (no scores): fine-tune from it with --set train.init_from=" +
+           dir.path().string() + "\n";
   return train::format_summary(s);
 }
 

@@ -15,6 +15,7 @@
 #include "wavelearn/data/pipeline.hpp"
 #include "wavelearn/nn/model_io.hpp"
 #include "wavelearn/nn/models.hpp"
+#include "wavelearn/train/init_from.hpp"
 #include "wavelearn/train/interrupt.hpp"
 #include "wavelearn/train/resume_guard.hpp"
 #include "wavelearn/train/trainer.hpp"
@@ -104,6 +105,8 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   const auto plan = data::plan_training_data(config);
   const auto model_spec = nn::model_spec_from(config);
   const auto train_spec = train_spec_from(config);
+  // Before minutes of reading: a missing or incompatible run is a one-line refusal.
+  if (!train_spec.init_from.empty()) check_encoder_config(config, train_spec.init_from);
   auto data = data::prepare_training_data(plan);
   const auto& ds = *data.dataset;
   nn::Head head(nn::head_spec_from(config, ds.target_names(), static_cast<int64_t>(ds.n_classes()),
@@ -116,9 +119,17 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
     throw core::InputError("train.ensemble = " + std::to_string(train_spec.ensemble) +
                            ": an ensemble is trained member by member (wavelearn train), not in one call");
   torch::manual_seed(train_spec.init_seed);
-  auto model = nn::build_model(model_spec, input_samples, head.n_outputs());
+  const bool pretraining = nn::is_pretraining_kind(head.spec().kind);
+  auto model = pretraining ? nn::build_pretrain_model(model_spec, input_samples, head.spec())
+                           : nn::build_model(model_spec, input_samples, head.n_outputs());
   nn::attach_head(model, head);
-  Trainer trainer(model, head, train_spec, o.quiet);
+  std::optional<EncoderInit> init;
+  if (!train_spec.init_from.empty()) {
+    init = load_encoder(config, train_spec.init_from, model, input_samples);
+    init->freeze_encoder = train_spec.freeze_encoder;
+    init->encoder_lr = train_spec.encoder_lr;
+  }
+  Trainer trainer(model, head, train_spec, o.quiet, init ? init->parameters : std::vector<std::string>{});
   // A run killed before its first checkpoint resumes from epoch 0: nothing was trained yet,
   // and the seeds make that the uninterrupted run.
   const bool has_checkpoint = fs::exists(o.out / "checkpoint.pt");
@@ -151,6 +162,8 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   s.best_epoch = trainer.state().best_epoch;
   s.stopped_early = trainer.state().stopped_early;
   s.threads = at::get_num_threads();
+  s.pretraining = pretraining;
+  s.init_from = init;
   describe_data(plan, data, s);
   return s;
 }

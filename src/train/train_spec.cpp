@@ -12,6 +12,22 @@ constexpr int kMaxEnsemble = 100;  // run::kMaxEnsembleMembers
 void require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw core::InputError("train." + key + ": " + what);
 }
+
+// Read only when given, so that runs without them record none (and resume as before).
+void read_fine_tuning(const core::Config& c, TrainSpec& s) {
+  if (c.has("train.init_from")) s.init_from = c.get<std::string>("train.init_from");
+  if (c.has("train.freeze_encoder")) s.freeze_encoder = c.get<bool>("train.freeze_encoder");
+  if (c.has("train.encoder_lr")) s.encoder_lr = c.get<double>("train.encoder_lr");
+  const bool tuning_keys = c.has("train.freeze_encoder") || c.has("train.encoder_lr");
+  require(!tuning_keys || !s.init_from.empty(), "init_from",
+          "train.freeze_encoder and train.encoder_lr need train.init_from (the run whose encoder to start from)");
+  require(!c.has("train.init_from") || !s.init_from.empty(), "init_from", "must name a run directory");
+  require(!c.has("train.encoder_lr") || (s.encoder_lr > 0 && s.encoder_lr <= kMaxLearningRate), "encoder_lr",
+          "must be > 0 and at most 10 (got " + c.value_text("train.encoder_lr") + ")");
+  require(!(s.freeze_encoder && c.has("train.encoder_lr")), "encoder_lr",
+          "a frozen encoder (train.freeze_encoder = true) is not trained; drop train.encoder_lr");
+}
+
 }  // namespace
 
 TrainSpec train_spec_from(const core::Config& c) {
@@ -44,6 +60,7 @@ TrainSpec train_spec_from(const core::Config& c) {
   s.min_delta = c.get<double>("train.min_delta", s.min_delta);
   s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
 
+  read_fine_tuning(c, s);
   require(s.ensemble >= 1 && s.ensemble <= kMaxEnsemble, "ensemble",
           "must be from 1 to " + std::to_string(kMaxEnsemble) + " members (got " + c.value_text("train.ensemble") + ")");
   require(s.epochs >= 1 && s.epochs <= kMaxEpochs, "epochs", "must be from 1 to " + std::to_string(kMaxEpochs));

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/progress.hpp"
@@ -26,14 +27,30 @@ constexpr uint64_t kDropoutStream = 0x64726f70;
 
 }  // namespace
 
-Trainer::Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet)
-    : model_(std::move(model)),
-      head_(std::move(head)),
-      spec_(std::move(spec)),
-      quiet_(quiet),
-      params_(nn::parameter_list(model_)),
-      optimizer_(make_optimizer(spec_, params_)),
-      schedule_(spec_) {
+Trainer::Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet,
+                 const std::vector<std::string>& encoder)
+    : model_(std::move(model)), head_(std::move(head)), spec_(std::move(spec)), quiet_(quiet), schedule_(spec_) {
+  const std::set<std::string> in_encoder(encoder.begin(), encoder.end());
+  std::vector<torch::Tensor> rest, encoder_params;
+  for (const auto& p : model_.named_parameters()) {
+    if (!in_encoder.count(p.name)) {
+      rest.push_back(p.value);
+    } else if (spec_.freeze_encoder) {
+      p.value.set_requires_grad(false);
+    } else {
+      encoder_params.push_back(p.value);
+    }
+  }
+  const bool own_group = !encoder_params.empty() && spec_.encoder_lr > 0;
+  params_ = rest;
+  if (!own_group) params_.insert(params_.end(), encoder_params.begin(), encoder_params.end());
+  optimizer_ = make_optimizer(spec_, params_);
+  group_lr_scale_ = {1.0};
+  if (own_group) {
+    optimizer_->add_param_group(torch::optim::OptimizerParamGroup(encoder_params));
+    group_lr_scale_.push_back(spec_.encoder_lr / spec_.lr);
+    params_.insert(params_.end(), encoder_params.begin(), encoder_params.end());
+  }
   // The profiling graph executor re-specialises and differentiates the TorchScript graph
   // while training; the plain interpreter runs the same ops with less overhead per batch.
   torch::jit::setGraphExecutorOptimize(false);
@@ -126,9 +143,10 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
       throw core::InputError("training diverged: the model's outputs are not finite on validation events (lower "
                              "train.lr, or set train.clip_grad_norm)");
     const auto size = static_cast<std::size_t>(b.x.size(0));
-    if (b.y.defined() && b.y.size(1) > 0) {
+    // A pretraining head needs no targets: the model returns what it must rebuild.
+    if ((b.y.defined() && b.y.size(1) > 0) || nn::is_pretraining_kind(head_.spec().kind)) {
       sum += head_.loss(out, b.y).item<double>() * static_cast<double>(size);
-      targets.push_back(b.y.clone());
+      targets.push_back(b.y.defined() ? b.y.clone() : torch::empty({b.x.size(0), 0}));
     }
     n += size;
     scores.push_back(head_.score(out));
@@ -153,7 +171,8 @@ void Trainer::fit(BatchSource& train, BatchSource* validation,
     EpochRecord r;
     r.epoch = e + 1;
     r.lr = schedule_.lr_for_epoch(e);
-    set_learning_rate(*optimizer_, r.lr);
+    for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
+      optimizer_->param_groups()[g].options().set_lr(r.lr * group_lr_scale_.at(g));
     torch::manual_seed(core::Rng(spec_.init_seed, kDropoutStream + static_cast<uint64_t>(e)).next());
     r.train_loss = train_epoch(train, e);
     r.val_loss = r.val_metric = std::nan("");

@@ -24,6 +24,7 @@ struct BadCase {
 // Training commands start from the smallest preset run.
 #define WL_TRAIN "-q --threads 2 train --config {preset:seed-fcnet} --set train.epochs=1 "
 #define WL_BDT "-q train --config {preset:bdt} --data {features} --set model.n_trees=5 "
+#define WL_TUNE "-q tune --config {preset:seed-fcnet} --data {base} --out {out} --space "
 #define WL_QUANTILE "-q --threads 2 train --config {preset:energy-quantile} --data {base} --out {out} --set train.epochs=1 "
 
 inline const std::vector<BadCase>& bad_input_cases() {
@@ -141,6 +142,9 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"dsp_dt_tiny", "-q dsp {base} --out {out} --dt-ns 1e-6", "--dt-ns", "{out}"},
       {"dsp_max_events_negative", "-q dsp {base} --out {out} --max-events -5", "--max-events", "{out}"},
       {"dsp_out_is_input", "-q dsp {copy} --out {copy} --force", "is also an input", "{copy}"},
+      {"dsp_naming_unknown", "-q dsp {base} --out {out} --naming pygama", "--naming", "{out}"},
+      {"dsp_out_format_unknown", "-q dsp {base} --out {out} --out-format root", "--out-format", "{out}"},
+      {"dsp_lh5_existing", "-q dsp {base} --out {existing} --out-format lh5 --naming dspeed", "existing.h5", ""},
       {"predict_out_is_input", "-q predict --model {run} --data {copy} --out {copy} --force", "is also an input",
        "{copy}"},
       {"predict_out_is_the_model", "-q predict --model {run_copy} --data {base} --out {run_copy}/model.pt --force",
@@ -208,6 +212,43 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"evaluate_alpha_nan", "-q evaluate --model {run} --out {out} --alpha nan", "--alpha", "{out}"},
       {"evaluate_shifted_missing", "-q evaluate --model {run} --out {out} --shifted {dir}/none.h5", "none.h5",
        "{out}"},
+      // tune (docs/tune.md): the search space, the trials, the base configuration, the output.
+      {"tune_empty_space", WL_TUNE "{preset:../tests/tune/spaces/empty} --trials 2", "is empty", "{out}"},
+      {"tune_unknown_space_key", WL_TUNE "{preset:../tests/tune/spaces/unknown-key} --trials 2", "'model.hiden'",
+       "{out}"},
+      {"tune_low_above_high", WL_TUNE "{preset:../tests/tune/spaces/low-above-high} --trials 2", "low 0.01 > high",
+       "{out}"},
+      {"tune_log_uniform_zero", WL_TUNE "{preset:../tests/tune/spaces/log-nonpositive} --trials 2", "log_uniform",
+       "{out}"},
+      {"tune_empty_choice", WL_TUNE "{preset:../tests/tune/spaces/empty-choice} --trials 2", "choice is empty",
+       "{out}"},
+      {"tune_space_of_another_model", WL_TUNE "{preset:space-cnn} --trials 2", "model.", "{out}"},
+      {"tune_trials_zero", WL_TUNE "{preset:space-fcnet} --trials 0", "--trials", "{out}"},
+      {"tune_tabular", "-q tune --config {preset:bdt} --data {features} --space {preset:space-fcnet} --trials 2 --out {out}",
+       "bdt", "{out}"},
+      {"tune_existing_out", "-q tune --config {preset:seed-fcnet} --data {base} --space {preset:space-fcnet} --trials 2 "
+       "--out {run_copy}", "--force", "{run_copy}"},
+      {"tune_resume_nothing", "-q tune --out {empty_dir} --resume", "no tune to resume", ""},
+      // Pretraining, fine-tuning and label efficiency (docs/pretraining.md).
+      {"train_label_fraction_zero", WL_TRAIN "--data {base} --out {out} --set data.label_fraction=0",
+       "data.label_fraction", "{out}"},
+      {"train_label_fraction_big", WL_TRAIN "--data {base} --out {out} --set data.label_fraction=1.5",
+       "data.label_fraction", "{out}"},
+      {"train_max_labelled_zero", WL_TRAIN "--data {base} --out {out} --set data.max_labelled_events=0",
+       "data.max_labelled_events", "{out}"},
+      {"train_init_from_missing", WL_TRAIN "--data {base} --out {out} --set train.init_from={dir}/no_such_run",
+       "no_such_run", "{out}"},
+      {"train_freeze_without_init", WL_TRAIN "--data {base} --out {out} --set train.freeze_encoder=true",
+       "train.freeze_encoder", "{out}"},
+      {"label_efficiency_empty_fractions",
+       "-q label-efficiency --config {preset:seed-fcnet} --pretrained {run} --data {base} --fractions , --out {out}",
+       "--fractions", "{out}"},
+      {"label_efficiency_fraction_big",
+       "-q label-efficiency --config {preset:seed-fcnet} --pretrained {run} --data {base} --fractions 0.1,2 --out {out}",
+       "--fractions", "{out}"},
+      {"label_efficiency_incompatible",
+       "-q label-efficiency --config {preset:transformer} --pretrained {run} --data {base} --out {out}", "model.type",
+       "{out}"},
       {"train_ensemble_zero", WL_TRAIN "--data {base} --out {out} --set train.ensemble=0", "train.ensemble", "{out}"},
       {"train_ensemble_huge", WL_TRAIN "--data {base} --out {out} --set train.ensemble=1000", "train.ensemble",
        "{out}"},
@@ -218,6 +259,24 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"simulate_param_out_of_range", "-q simulate --events 10 --out {out} --param electronics_tau_min_ns=-5",
        "electronics_tau_min_ns", "{out}"},
       {"simulate_param_no_value", "-q simulate --events 10 --out {out} --param max_sites", "max_sites", "{out}"},
+      // fidelity (docs/fidelity.md): files, comparability, sizes, outputs.
+      {"fidelity_missing_reference", "-q fidelity --reference {dir}/nope_ref.h5 --candidate {base} --out {out}",
+       "nope_ref.h5", "{out}"},
+      {"fidelity_missing_candidate", "-q fidelity --reference {base} --candidate {dir}/nope_cand.h5 --out {out}",
+       "nope_cand.h5", "{out}"},
+      {"fidelity_not_hdf5", "-q fidelity --reference {base} --candidate {fix:not-hdf5} --out {out}",
+       "fixture-not-hdf5.h5", "{out}"},
+      {"fidelity_record_length", "-q fidelity --reference {base} --candidate {fix:mjd} --out {out}", "fixture-mjd.h5",
+       "{out}"},
+      {"fidelity_sample_period", "-q fidelity --reference {fix:lh5} --candidate {base} --out {out}", "16 ns", "{out}"},
+      {"fidelity_self_split_too_few", "-q fidelity --reference {other} --out {out}", "at least 400", "{out}"},
+      {"fidelity_zero_events", "-q fidelity --reference {base} --candidate {mut:zero-events} --out {out}",
+       "zero-events.h5", "{out}"},
+      {"fidelity_flat_pulses", "-q fidelity --reference {base} --candidate {mut:all-zero} --out {out}", "all-zero.h5",
+       "{out}"},
+      {"fidelity_max_events_small", "-q fidelity --reference {base} --out {out} --max-events 10", "--max-events",
+       "{out}"},
+      {"fidelity_out_is_a_file", "-q fidelity --reference {base} --out {existing}", "existing.h5", ""},
       // Paths: special filesystems, missing directories, existing outputs.
       {"predict_out_proc", "-q predict --model {run} --data {base} --out /proc/wl_bad_input.h5",
        "/proc/wl_bad_input.h5", ""},
@@ -254,6 +313,22 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"train_amplitude_targets_unknown",
        WL_TRAIN "--data {base} --out {out} --set 'preprocess.amplitude_targets=[\"energy_lable\"]'",
        "'preprocess.amplitude_targets': 'energy_lable'", "{out}"},
+      // LEGEND-200 encoded waveforms: broken copies of tests/io/data/l200-p14-r004-cal-raw.lh5
+      // (tests/io/l200_fixtures.hpp); errors name the dataset and the event.
+      {"inspect_l200_unknown_codec", "inspect {fix:l200-unknown-codec}", "unknown codec 'lzma_magic'", ""},
+      {"dsp_l200_unknown_codec", "-q dsp {fix:l200-unknown-codec} --out {out}", "waveform_windowed/values", "{out}"},
+      {"dsp_l200_truncated", "-q dsp {fix:l200-truncated} --out {out}", "event 0 (radware_sigcompress)", "{out}"},
+      {"dsp_l200_decoded_size", "-q dsp {fix:l200-decoded-size} --out {out}", "expected 1399 (decoded_size)", "{out}"},
+      {"inspect_l200_offsets", "inspect {fix:l200-offsets}", "encoded_data/cumulative_length': event 0 ends", ""},
+      {"dsp_lh5_offsets_not_increasing", "-q dsp {fix:lh5-encoded-not-increasing} --out {out}",
+       "event 1 ends at byte", "{out}"},
+      {"inspect_l200_unknown_stream", "inspect {fix:l200} --stream triggered", "no waveform stream 'triggered'", ""},
+      // generate: a classifier run, a number of events no file holds (refusals of a
+      // generator run given to predict/evaluate/explain: tests/cli/test_cli_generate.cpp).
+      {"generate_classifier_run", "-q generate --model {run} --events 10 --out {out}", "not a generator", "{out}"},
+      {"generate_zero_events", "-q generate --model {run} --events 0 --out {out}", "--events", "{out}"},
+      {"generate_huge_events", "-q generate --model {run} --events 99999999999 --out {out}", "--events", "{out}"},
+      {"generate_missing_run", "-q generate --model {dir}/nope --events 10 --out {out}", "nope", "{out}"},
   };
   return cases;
 }
@@ -261,5 +336,6 @@ inline const std::vector<BadCase>& bad_input_cases() {
 #undef WL_TRAIN
 #undef WL_BDT
 #undef WL_QUANTILE
+#undef WL_TUNE
 
 }  // namespace wl::test

@@ -137,4 +137,22 @@ struct Split {
 };
 Split make_split(const Dataset& dataset, const SplitConfig& config, std::uint64_t seed);
 
+// Training on part of the labelled training events (label-efficiency studies, docs/
+// pretraining.md): data.label_fraction in (0, 1], data.max_labelled_events >= 1 (a cap; both
+// may be given, the smaller count wins) and data.label_seed (default: the top-level seed).
+// Only the training part shrinks: validation and test events are the same as without it.
+struct LabelSubset {
+  double fraction = 1.0;
+  std::size_t max_events = 0;  // 0: no cap
+  std::uint64_t seed = 42;
+  bool active() const { return fraction < 1.0 || max_events > 0; }
+};
+// Reads the keys only when given (a run without them records none). InputError naming the key.
+LabelSubset label_subset_from(const core::Config& config, std::uint64_t default_seed);
+// Keeps round(fraction * n) events of `train` (at least 1, at most max_events), chosen by a
+// seeded hash of each event's id: reproducible, independent of the rows' order, and nested
+// (for one seed a smaller fraction keeps a subset of a larger one's events). The kept rows
+// stay in their order.
+void keep_label_subset(std::vector<std::size_t>& train, const Dataset& dataset, const LabelSubset& subset);
+
 }  // namespace wl::data

@@ -42,6 +42,7 @@ struct TrainingPlan {
   SplitConfig split;          // stratify_target resolved from stratify_by when preparing
   std::string stratify_by;    // "" none, "*first*" the first target, or a target name
   bool validation_drop_last = true;
+  LabelSubset labels;  // data.label_fraction / max_labelled_events / label_seed
 };
 
 // Reads `seed` (top level, default 42) and sections [data] and [preprocess]; checks the

@@ -17,6 +17,10 @@
 //                   them), pinball loss on the scaled target     scores = sort(out)*scale+offset
 //   gaussian        2 outputs, mean and log-variance of the scaled target, Gaussian negative
 //                   log-likelihood             scores = mean*scale+offset, exp(logvar/2)*scale
+//   masked_patches  self-supervised pretraining (no targets): the model (build_pretrain_model)
+//                   masks patches of its input itself and returns (batch, T, 2P+1) =
+//                   [reconstruction, clean patch, mask] per patch; loss = mean squared error
+//                   on the masked patches only             score = that error per event
 // quantile and gaussian are regressions of column 0 that also say how uncertain each event's
 // estimate is (docs/models.md, "Uncertainty heads").
 // Targets arrive as a (batch, n_targets) float tensor; binary and multitask heads use the
@@ -46,7 +50,14 @@ struct HeadSpec {
   // multitask: which target columns are regressions (the rest are binary labels).
   std::vector<bool> is_regression;
   std::vector<double> quantiles;  // quantile: the levels, one output each
+  // masked_patches: the fraction of patches masked per event, and (cnn) the masked span
+  // length; the transformer masks whole patches of model.patch_samples.
+  double mask_ratio = 0.6;
+  int64_t mask_span_samples = 25;
 };
+
+// Self-supervised pretraining heads (masked_patches): no targets, no task layer.
+bool is_pretraining_kind(const std::string& kind);
 
 // task.quantiles when not set: the median and the levels of a central 68 % interval (+-1
 // sigma of a Gaussian), so the interval reads like the error bar physicists quote.

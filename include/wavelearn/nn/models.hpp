@@ -27,6 +27,19 @@ torch::jit::Module build_rnn(const ModelSpec& spec, int64_t input_samples, int64
 torch::jit::Module build_transformer(const ModelSpec& spec, int64_t input_samples,
                                      int64_t n_outputs);
 
+// Self-supervised pretraining models (task.kind = "masked_patches", heads.hpp): forward(x)
+// masks part of x at random and returns (batch, T, 2P + 1) = [reconstruction, clean patch,
+// mask] per patch. Their encoders carry the classifier's parameter names (transformer:
+// embed_*, pos_embedding, l{i}_*, final_ln_*; cnn: conv{i}_*, bn{i}_*), so train.init_from
+// loads them by name; the pretraining-only parameters are mask_token and decoder_*.
+struct HeadSpec;
+torch::jit::Module build_pretrain_model(const ModelSpec& spec, int64_t input_samples, const HeadSpec& head);
+torch::jit::Module build_masked_transformer(const ModelSpec& spec, int64_t input_samples, double mask_ratio);
+torch::jit::Module build_masked_cnn(const ModelSpec& spec, int64_t input_samples, double mask_ratio,
+                                    int64_t mask_span_samples);
+// Whether a parameter exists only for pretraining (the mask token and the decoder).
+bool is_pretraining_parameter(const std::string& name);
+
 // Number of trainable scalars.
 int64_t count_parameters(const torch::jit::Module& module);
 

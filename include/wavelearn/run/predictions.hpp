@@ -16,6 +16,10 @@ namespace wl::run {
 
 io::Table predictions_table(const EventTable& events, const std::vector<ScoreColumn>& columns,
                             const ScoredRows& scored, const std::string& part);
+// `predict --out`: the table as HDF5 columns, or for a path ending in .lh5 one LEGEND LH5
+// (lgdo) table at `predictions/` (datatype attributes; energy_kev with units keV; the
+// table's attributes on the group).
+void write_predictions_file(const std::string& path, const io::Table& table, bool force);
 void write_predictions(const RunDir& out, const EventTable& events, const std::vector<ScoreColumn>& columns,
                        const ScoredRows& scored, const std::string& part);
 

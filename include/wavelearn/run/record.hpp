@@ -27,7 +27,7 @@ struct SplitRecord {
 };
 
 struct RunRecord {
-  std::string family;      // "neural" | "tabular"
+  std::string family;      // "neural" | "tabular" | "pretrain" (a self-supervised encoder, no scores)
   std::string model_type;  // "fcnet", "cnn", ..., "bdt", "svm", "logistic"
   std::string task;        // the head kind: "binary_logits", "regression", "multiclass", ...
   std::vector<std::string> targets;  // target (label) names in score order where one-to-one
@@ -37,6 +37,9 @@ struct RunRecord {
   std::string name;  // a display name (the preset's `name`, else the directory name)
   // > 0: a deep ensemble; its members are complete runs in member_0 ... member_{K-1}.
   int ensemble_members = 0;
+  // train.init_from of a neural run: the run its encoder started from (train/init_from.hpp:
+  // path, model.pt fingerprint, seed, task, freeze_encoder, ...); null when trained from scratch.
+  nlohmann::json init_from;
 
   bool is_binary() const;      // one binary label (any binary head, or a tabular classifier)
   bool is_regression() const;  // one regression target

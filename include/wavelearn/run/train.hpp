@@ -29,6 +29,8 @@ struct TrainResult {
 };
 
 bool is_tabular_config(const core::Config& config);
+// task.kind = "masked_patches": self-supervised pretraining (docs/pretraining.md), not evaluated.
+bool is_pretraining_config(const core::Config& config);
 TrainResult train_run(core::Config config, const TrainOptions& o);
 
 // Family trainers (train_neural.cpp, train_tabular.cpp): each writes the model, run.json

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "wavelearn/core/split.hpp"
+#include "wavelearn/train/init_from.hpp"
 
 namespace wl::core {
 class Config;
@@ -49,6 +51,8 @@ struct RunSummary {
                                          // the loader, forward, loss), with the best weights
   std::size_t inference_batch_size = 0;
   int threads = 0;
+  bool pretraining = false;          // a self-supervised objective (task.kind masked_patches)
+  std::optional<EncoderInit> init_from;  // train.init_from: where the encoder started
 };
 
 // Reads every section it needs, then Config::check_all_used() (an unknown key is an

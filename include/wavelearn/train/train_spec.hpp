@@ -36,11 +36,18 @@ struct TrainSpec {
   // `seed`. Ensemble members differ only in it, so they share their held-out events.
   uint64_t init_seed = 42;
   int ensemble = 1;  // train.ensemble: members of a deep ensemble (1: a single network)
+  // Fine-tuning (docs/pretraining.md): the run whose encoder parameters start this model
+  // (empty: none), whether they stay fixed, and their own learning rate (< 0: train.lr; the
+  // schedule scales it like train.lr).
+  std::string init_from;
+  bool freeze_encoder = false;
+  double encoder_lr = -1.0;
 };
 
 // Reads [train]: epochs, optimizer, lr, weight_decay, momentum, nesterov, l1, schedule,
 // step_epochs, gamma, min_lr, plateau_patience, plateau_factor, early_stopping_patience,
-// min_delta, clip_grad_norm, init_seed, ensemble; and the top-level `seed`. Throws InputError naming the key for
+// min_delta, clip_grad_norm, init_seed, ensemble, init_from, freeze_encoder, encoder_lr (the last three
+// only when given: a run without them records none); and the top-level `seed`. Throws InputError naming the key for
 // an unknown optimizer or schedule or an out-of-range value.
 TrainSpec train_spec_from(const core::Config& config);
 

@@ -87,8 +87,12 @@ struct Evaluation {
 
 class Trainer {
  public:
-  // model: built and with its head attached; it is trained in place.
-  Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet = false);
+  // model: built and with its head attached; it is trained in place. encoder: names of the
+  // parameters loaded from spec.init_from: with spec.freeze_encoder they are not trained (no
+  // gradient, not in the optimizer), else they form a second parameter group at
+  // spec.encoder_lr (when > 0).
+  Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet = false,
+          const std::vector<std::string>& encoder = {});
   ~Trainer();
 
   // Runs epochs state().epochs_done + 1 .. spec.epochs (or until early stopping). After each
@@ -125,7 +129,8 @@ class Trainer {
   nn::Head head_;
   TrainSpec spec_;
   bool quiet_;
-  std::vector<torch::Tensor> params_;
+  std::vector<torch::Tensor> params_;  // the trained ones
+  std::vector<double> group_lr_scale_;  // per optimizer group, times the scheduled rate
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   LrSchedule schedule_;
   TrainState state_;

@@ -1,0 +1,103 @@
+#include "gan_diffusion_state.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/util/string_utils.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "wavelearn/core/error.hpp"
+
+namespace wl::gen::detail {
+
+namespace {
+
+std::string shape_text(torch::IntArrayRef shape) {
+  std::ostringstream s;
+  s << shape;
+  return s.str();
+}
+
+// torch::optim::Adam keys its state by the parameter's implementation address.
+std::string adam_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+
+}  // namespace
+
+torch::Generator seeded_generator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+
+void export_module(const torch::nn::Module& module, const std::string& prefix, TensorMap& out) {
+  for (const auto& p : module.named_parameters(true)) out[prefix + "." + p.key()] = p.value().detach().clone();
+  for (const auto& b : module.named_buffers(true)) out[prefix + "." + b.key()] = b.value().detach().clone();
+}
+
+torch::Tensor require(const TensorMap& in, const std::string& key, torch::IntArrayRef shape) {
+  const auto it = in.find(key);
+  if (it == in.end()) throw core::InputError("generator state: missing tensor '" + key + "'");
+  if (!it->second.sizes().equals(shape))
+    throw core::InputError("generator state: tensor '" + key + "' has shape " + shape_text(it->second.sizes()) +
+                           ", the model expects " + shape_text(shape));
+  return it->second;
+}
+
+void import_module(torch::nn::Module& module, const std::string& prefix, const TensorMap& in) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.named_parameters(true)) {
+    auto& t = p.value();
+    t.copy_(require(in, prefix + "." + p.key(), t.sizes()));
+  }
+  for (auto& b : module.named_buffers(true)) {
+    auto& t = b.value();
+    t.copy_(require(in, prefix + "." + b.key(), t.sizes()));
+  }
+}
+
+void export_adam(torch::optim::Adam& adam, const torch::nn::Module& module, const std::string& prefix,
+                 TensorMap& out) {
+  auto& states = adam.state();
+  for (const auto& p : module.named_parameters(true)) {
+    const std::string base = prefix + "." + p.key();
+    const auto it = states.find(adam_key(p.value()));
+    if (it == states.end()) {
+      out[base + ".exp_avg"] = torch::zeros_like(p.value());
+      out[base + ".exp_avg_sq"] = torch::zeros_like(p.value());
+      out[base + ".step"] = torch::tensor(int64_t{0});
+      continue;
+    }
+    const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+    out[base + ".exp_avg"] = s.exp_avg().clone();
+    out[base + ".exp_avg_sq"] = s.exp_avg_sq().clone();
+    out[base + ".step"] = torch::tensor(s.step());
+  }
+}
+
+void import_adam(torch::optim::Adam& adam, const torch::nn::Module& module, const std::string& prefix,
+                 const TensorMap& in) {
+  auto& states = adam.state();
+  for (const auto& p : module.named_parameters(true)) {
+    const std::string base = prefix + "." + p.key();
+    auto s = std::make_unique<torch::optim::AdamParamState>();
+    s->exp_avg(require(in, base + ".exp_avg", p.value().sizes()).clone());
+    s->exp_avg_sq(require(in, base + ".exp_avg_sq", p.value().sizes()).clone());
+    s->step(require(in, base + ".step", {}).item<int64_t>());
+    states[adam_key(p.value())] = std::move(s);
+  }
+}
+
+void ema_update(torch::nn::Module& average, const torch::nn::Module& live, double decay, int64_t updates) {
+  torch::NoGradGuard no_grad;
+  const double d = std::min(decay, (1.0 + static_cast<double>(updates)) / (10.0 + static_cast<double>(updates)));
+  auto avg = average.parameters(true);
+  const auto cur = live.parameters(true);
+  for (std::size_t i = 0; i < avg.size(); ++i) avg[i].mul_(d).add_(cur[i], 1.0 - d);
+}
+
+void check_spec(bool ok, const std::string& key, const std::string& what) {
+  if (!ok) throw core::InputError("model." + key + ": " + what);
+}
+
+double extra_or(const GeneratorSpec& spec, const std::string& key, double fallback) {
+  const auto it = spec.extra.find(key);
+  return it == spec.extra.end() ? fallback : it->second;
+}
+
+}  // namespace wl::gen::detail
