@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 
 #include "gen_run.hpp"
 #include "wavelearn/core/config.hpp"
@@ -173,9 +175,21 @@ Prepared prepare_run_data(const GenConfig& g, const GenTrainOptions& o) {
 
 }  // namespace detail
 
-std::string train_generator(core::Config config, const GenTrainOptions& o) {
-  if (!o.data.empty()) config.set_string("data.file", o.data, "--data");
-  auto dir = run::RunDir::claim_for_training(o.out, o.force, o.resume);
+namespace {
+
+// A start that failed before its first checkpoint leaves nothing behind: no files, and no
+// directory when this run created it, so the corrected command needs no --force.
+void discard_failed_start(std::unique_ptr<run::RunDir> dir) {
+  if (!dir->was_fresh() || dir->has("checkpoint.pt")) return;
+  dir->discard_contents();
+  const auto path = dir->path();
+  const bool created = dir->was_created();
+  dir.reset();  // releases the lock file
+  std::error_code ec;
+  if (created) std::filesystem::remove(path, ec);
+}
+
+std::string train_claimed(core::Config config, const run::RunDir& dir, const GenTrainOptions& o) {
   if (o.data.empty() && o.resume && !config.has("data.file") && dir.has("config.toml")) {
     const auto saved = core::Config::load(dir.file("config.toml"));
     if (saved.has("data.file")) config.set_string("data.file", saved.get<std::string>("data.file"), "config.toml");
@@ -185,20 +199,28 @@ std::string train_generator(core::Config config, const GenTrainOptions& o) {
   auto spec = generator_spec_from(config, g.prep.window_samples, 1);
   config.check_all_used();
   detail::check_noise_choice(spec.type, g.noise);
+  auto d = detail::prepare_run_data(g, o);
+  spec.conditions = d.render.conditions();
+  torch::manual_seed(g.init_seed);
+  auto model = make_generator(spec);
+  std::vector<EpochRow> history;
+  start_or_resume(*model, g, config, o, history);
+  const auto first = static_cast<int64_t>(history.size());
+  const double seconds = fit(*model, d, g, o, history);
+  return detail::finish_run(*model, d, g, spec, dir, history, first, seconds);
+}
+
+}  // namespace
+
+std::string train_generator(core::Config config, const GenTrainOptions& o) {
+  if (!o.data.empty()) config.set_string("data.file", o.data, "--data");
+  auto dir = std::make_unique<run::RunDir>(run::RunDir::claim_for_training(o.out, o.force, o.resume));
   try {
-    auto d = detail::prepare_run_data(g, o);
-    spec.conditions = d.render.conditions();
-    torch::manual_seed(g.init_seed);
-    auto model = make_generator(spec);
-    std::vector<EpochRow> history;
-    start_or_resume(*model, g, config, o, history);
-    const auto first = static_cast<int64_t>(history.size());
-    const double seconds = fit(*model, d, g, o, history);
-    return detail::finish_run(*model, d, g, spec, dir, history, first, seconds);
+    return train_claimed(std::move(config), *dir, o);
   } catch (const core::Interrupted&) {
-    throw;
+    throw;  // its checkpoint stays for --resume
   } catch (...) {
-    if (dir.was_fresh() && !dir.has("checkpoint.pt")) dir.discard_contents();
+    discard_failed_start(std::move(dir));
     throw;
   }
 }

@@ -325,6 +325,12 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"inspect_l200_unknown_stream", "inspect {fix:l200} --stream triggered", "no waveform stream 'triggered'", ""},
       // generate: a classifier run, a number of events no file holds (refusals of a
       // generator run given to predict/evaluate/explain: tests/cli/test_cli_generate.cpp).
+      // Generator presets with an impossible spec: refused before any data is read, and the
+      // run directory the command created is removed again.
+      {"train_diffusion_sampling_steps", "-q train --config {preset:diffusion} --data {base} --out {out} --set model.sampling_steps=500",
+       "model.sampling_steps", "{out}"},
+      {"train_gan_critic_steps", "-q train --config {preset:gan} --data {base} --out {out} --set model.critic_steps=0",
+       "model.critic_steps", "{out}"},
       {"generate_classifier_run", "-q generate --model {run} --events 10 --out {out}", "not a generator", "{out}"},
       {"generate_zero_events", "-q generate --model {run} --events 0 --out {out}", "--events", "{out}"},
       {"generate_huge_events", "-q generate --model {run} --events 99999999999 --out {out}", "--events", "{out}"},
