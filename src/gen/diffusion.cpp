@@ -78,15 +78,7 @@ std::vector<int64_t> sampling_levels(int64_t T, int64_t n) {
 
 void check_diffusion_spec(const GeneratorSpec& s) {
   using detail::check_spec;
-  check_spec(s.samples > 0, "samples", "must be > 0 (got " + std::to_string(s.samples) + ")");
-  check_spec(s.conditions >= 0, "conditions", "must be >= 0");
-  check_spec(!s.channels.empty() && s.channels.size() <= 8, "channels", "needs 1 to 8 levels");
-  for (const int64_t ch : s.channels) check_spec(ch > 0, "channels", "widths must be > 0");
-  check_spec(s.kernel > 0 && s.kernel % 2 == 1, "kernel", "must be odd and > 0 (got " + std::to_string(s.kernel) + ")");
-  const int64_t factor = int64_t{1} << (s.channels.size() - 1);
-  check_spec(s.samples % factor == 0, "samples",
-             std::to_string(s.samples) + " is not divisible by 2^(levels-1) = " + std::to_string(factor) +
-                 " (the U-Net halves the length per level of model.channels)");
+  detail::check_levels(s, "the U-Net halves the length per level of model.channels");
   check_spec(s.diffusion_steps >= 2, "diffusion_steps", "must be >= 2 (got " + std::to_string(s.diffusion_steps) + ")");
   check_spec(s.sampling_steps >= 1 && s.sampling_steps <= s.diffusion_steps, "sampling_steps",
              "must be in [1, model.diffusion_steps = " + std::to_string(s.diffusion_steps) + "] (got " +

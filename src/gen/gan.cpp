@@ -114,16 +114,8 @@ void copy_parameters(torch::nn::Module& to, const torch::nn::Module& from) {
 
 void check_gan_spec(const GeneratorSpec& s) {
   using detail::check_spec;
-  check_spec(s.samples > 0, "samples", "must be > 0 (got " + std::to_string(s.samples) + ")");
-  check_spec(s.conditions >= 0, "conditions", "must be >= 0");
+  detail::check_levels(s, "the generator upsamples by 2 per level of model.channels");
   check_spec(s.latent > 0, "latent", "must be > 0 (got " + std::to_string(s.latent) + ")");
-  check_spec(!s.channels.empty() && s.channels.size() <= 8, "channels", "needs 1 to 8 levels");
-  for (const int64_t ch : s.channels) check_spec(ch > 0, "channels", "widths must be > 0");
-  check_spec(s.kernel > 0 && s.kernel % 2 == 1, "kernel", "must be odd and > 0 (got " + std::to_string(s.kernel) + ")");
-  const int64_t factor = int64_t{1} << (s.channels.size() - 1);
-  check_spec(s.samples % factor == 0, "samples",
-             std::to_string(s.samples) + " is not divisible by 2^(levels-1) = " + std::to_string(factor) +
-                 " (the generator upsamples by 2 per level of model.channels)");
   check_spec(s.critic_steps >= 1, "critic_steps", "must be >= 1 (got " + std::to_string(s.critic_steps) + ")");
   check_spec(s.gp_weight >= 0.0, "gp_weight", "must be >= 0");
   check_spec(s.lr > 0.0, "lr", "must be > 0");

@@ -95,6 +95,18 @@ void check_spec(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw core::InputError("model." + key + ": " + what);
 }
 
+void check_levels(const GeneratorSpec& s, const std::string& why) {
+  check_spec(s.samples > 0, "samples", "must be > 0 (got " + std::to_string(s.samples) + ")");
+  check_spec(s.conditions >= 0, "conditions", "must be >= 0");
+  check_spec(!s.channels.empty() && s.channels.size() <= 8, "channels", "needs 1 to 8 levels");
+  for (const int64_t ch : s.channels) check_spec(ch > 0, "channels", "widths must be > 0");
+  check_spec(s.kernel > 0 && s.kernel % 2 == 1, "kernel", "must be odd and > 0 (got " + std::to_string(s.kernel) + ")");
+  const int64_t factor = int64_t{1} << (s.channels.size() - 1);
+  check_spec(s.samples % factor == 0, "samples",
+             std::to_string(s.samples) + " is not divisible by 2^(levels-1) = " + std::to_string(factor) + " (" +
+                 why + ")");
+}
+
 double extra_or(const GeneratorSpec& spec, const std::string& key, double fallback) {
   const auto it = spec.extra.find(key);
   return it == spec.extra.end() ? fallback : it->second;

@@ -39,6 +39,10 @@ void ema_update(torch::nn::Module& average, const torch::nn::Module& live, doubl
 
 // Throws InputError "model.<key> ..." unless the condition holds.
 void check_spec(bool ok, const std::string& key, const std::string& what);
+// The checks both convolutional generators share: samples, conditions, 1-8 positive channel
+// levels, an odd kernel, and a length that halves (doubles) cleanly per level; `why` says
+// which network resizes by 2 per level.
+void check_levels(const GeneratorSpec& s, const std::string& why);
 // An [model] extra number, or fallback when the preset does not set it.
 double extra_or(const GeneratorSpec& spec, const std::string& key, double fallback);
 
