@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build test demo bench uncertainty-check pretrain-check tune-check generative-check clean
+.PHONY: deps configure build test demo bench uncertainty-check pretrain-check tune-check generative-check energy-check sim2data-check study clean gpu-check multifile-rss
 
 deps:
 	@scripts/install-deps
@@ -40,6 +40,34 @@ tune-check: build
 # WL_GEN_MODELS, WL_GEN_EVENTS, WL_GEN_EPOCHS shorten it).
 generative-check: build
 	@scripts/generative-check $(BUILD)/apps/wavelearn/wavelearn
+
+# The energy-resolution figures of docs/energy.md: the corrected energy against the trapezoid
+# filter on 65,000 simulated events (a few minutes on 2 cores).
+energy-check: build
+	@scripts/energy-check $(BUILD)/apps/wavelearn/wavelearn
+
+# The sim-to-data comparison of docs/domain-adaptation.md: source-only, translated-source, DANN,
+# fine-tuned and target-trained CNNs on a data-like target, judged against its truth (EVENTS,
+# EPOCHS, TRANSLATE=0 shorten it).
+sim2data-check: build
+	@scripts/sim2data-check $(BUILD)/apps/wavelearn/wavelearn
+
+# The PSD leaderboard of docs/study.md: 5 models x 5 labels x 3 seeds on 65,000 simulated
+# events (63 runs; estimated 2-2.5 hours on 2 idle cores, measured 4.6 hours' worth on a
+# loaded one; resumes when run again; WL_STUDY_SEEDS="[1]" for one seed).
+study: build
+	@scripts/study $(BUILD)/apps/wavelearn/wavelearn
+
+# On a machine with an NVIDIA GPU and a CUDA PyTorch: builds against its libtorch (in
+# build-gpu, not $(BUILD)), runs tests/gpu and times FCNet/CNN training on the GPU, under
+# 8 minutes (docs/training.md "Devices"; the table of docs/performance.md "GPU").
+gpu-check:
+	@scripts/gpu-check
+
+# Peak memory of `dsp` and `train` on one file vs four files of the same size read as one
+# dataset (docs/performance.md; a few minutes, most of it simulating the files once).
+multifile-rss: build
+	@scripts/multifile-rss $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -161,7 +161,8 @@ void report(const DspArgs& a, const ChannelResult& r, bool quiet) {
 void setup(CLI::App& parent) {
   auto args = std::make_shared<DspArgs>();
   auto* cmd = parent.add_subcommand("dsp", "traditional pulse-shape parameters (energy, A/E, drift time, DCR, LQ) per waveform");
-  cmd->add_option("file", args->file, "HDF5 / LH5 waveform file")->required()->check(wl::app::path_given());
+  cmd->add_option("file", args->file, "HDF5 / LH5 waveform file(s): several paths, a glob or a comma list read as one")
+      ->required()->expected(1, -1)->allow_extra_args()->check(wl::app::path_given())->join(',');
   cmd->add_option("--out", args->out, "feature table (HDF5, one dataset per column)")->required()->check(wl::app::path_given());
   cmd->add_option("--out-format", args->out_format,
                   "h5 (the project's feature table) or lh5 (LEGEND dsp tier, <channel>/dsp tables); default: lh5 "

@@ -17,7 +17,8 @@ void setup(CLI::App& parent) {
   cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required()->check(wl::app::path_given());
   cmd->add_option("--data", *data,
                   "waveform file or feature table (default: the run's training file; there its held-out "
-                  "test events are used)")->check(wl::app::path_given());
+                  "test events are used); several files: a glob, a comma list or --data repeated")
+      ->check(wl::app::path_given())->join(',');
   cmd->add_option("-o,--out", *out, "report directory (default: the run directory)")->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_option("--max-train-events", o->max_train_events,
@@ -39,6 +40,7 @@ void setup(CLI::App& parent) {
       ->check(wl::app::finite_number());
   cmd->add_flag("--all-events", o->all_events, "on the training file too, every selected event");
   cmd->add_flag("--force", o->force, "replace an existing report");
+  wl::app::add_device_option(cmd, o->device);
   cmd->callback([o, run, data, out] {
     o->out = *out;
     o->quiet = wl::app::global_options().quiet;

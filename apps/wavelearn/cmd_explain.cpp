@@ -25,7 +25,8 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("explain", "why a trained model decides: attributions per waveform sample "
                                                "(networks) or feature importances (tabular models)");
   cmd->add_option("-m,--model", *run, "run directory (from wavelearn train)")->required()->check(wl::app::path_given());
-  cmd->add_option("--data", o->data, "waveform file or feature table (default: the run's training file)")->check(wl::app::path_given());
+  cmd->add_option("--data", o->data, "waveform file(s: a glob, a comma list or --data repeated) or feature table "
+                  "(default: the run's training file)")->check(wl::app::path_given())->join(',');
   cmd->add_option("-o,--out", *out, "output directory (attributions.h5, explain.json, explain.html)")->required()->check(wl::app::path_given());
   cmd->add_option("--methods", o->methods,
                   "networks: saliency, gradient_x_input, integrated_gradients, occlusion, attention_rollout; tabular: "
@@ -45,6 +46,7 @@ void setup(CLI::App& parent) {
       ->check(wl::app::count_range(1, 100));
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_flag("--force", o->force, "replace an existing explanation");
+  wl::app::add_device_option(cmd, o->device);
   cmd->callback([o, run, out] {
     o->run = *run;
     o->out = *out;

@@ -242,7 +242,8 @@ void run(const InspectArgs& a) {
 void setup(CLI::App& parent) {
   auto args = std::make_shared<InspectArgs>();
   auto* cmd = parent.add_subcommand("inspect", "describe a waveform file (MJD, LH5 or any HDF5 with a mapping)");
-  cmd->add_option("file", args->file, "HDF5 / LH5 file")->required()->check(wl::app::path_given());
+  cmd->add_option("file", args->file, "HDF5 / LH5 file(s): several paths, a glob or a comma list read as one")
+      ->required()->expected(1, -1)->allow_extra_args()->check(wl::app::path_given())->join(',');
   cmd->add_option("--format", args->format, "auto, mjd, lh5 or generic")->capture_default_str();
   cmd->add_option("--channel", args->channel, "LH5 channel group (default: the first with raw/waveform)");
   cmd->add_option("--stream", args->stream,

@@ -49,7 +49,8 @@ void setup(CLI::App& parent) {
   cmd->add_option("--set", a->o.sets, "override a config key of every run: key.path=value (repeatable)");
   cmd->add_option("--pretrained", a->pretrained, "the pretraining run (its encoder: train.init_from)")
       ->required()->check(wl::app::path_given());
-  cmd->add_option("--data", a->o.data, "the labelled waveform file")->required()->check(wl::app::path_given());
+  cmd->add_option("--data", a->o.data, "the labelled waveform file(s: a glob, a comma list or --data repeated)")
+      ->required()->check(wl::app::path_given())->join(',');
   cmd->add_option("--fractions", a->fractions, "fractions of the labelled training events, comma-separated, each in (0, 1]")
       ->capture_default_str();
   cmd->add_option("--seeds", a->o.seeds, "seeds per fraction (labelled subset and initialisation)")

@@ -16,8 +16,8 @@ void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("predict", "apply a trained model to a waveform file or feature table");
   cmd->add_option("-m,--model", *model, "run directory, or a TorchScript model.pt")->required()->check(wl::app::path_given());
   cmd->add_option("--preprocess", *pre, "preprocess.json for a TorchScript file without its own")->check(wl::app::path_given());
-  cmd->add_option("--data", o->data, "waveform file (neural runs) or feature table (bdt/svm/logistic runs)")
-      ->required()->check(wl::app::path_given());
+  cmd->add_option("--data", o->data, "waveform file(s) (neural runs: a glob, a comma list or --data repeated) or "
+                  "feature table (bdt/svm/logistic runs)")->required()->check(wl::app::path_given())->join(',');
   cmd->add_option("-o,--out", *out, "output HDF5 table (id, event_index, energy_kev, score columns); an .lh5 path writes a LEGEND LH5 table predictions/")->required()->check(wl::app::path_given());
   cmd->add_option("--batch-size", o->batch_size, "events per batch")->check(wl::app::batch_size_range());
   cmd->add_option("--mc-samples", o->mc_samples,
@@ -26,6 +26,7 @@ void setup(CLI::App& parent) {
       ->check(wl::app::count_range(2, 10000));
   cmd->add_option("--mc-seed", o->mc_seed, "seed of the dropout masks (default 42)");
   cmd->add_flag("--all-events", o->all_events, "ignore the training energy threshold");
+  wl::app::add_device_option(cmd, o->device);
   cmd->add_flag("--force", o->force, "overwrite the output");
   cmd->callback([o, model, out, pre] {
     o->model = *model;

@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/train/device.hpp"
 #include "wavelearn_version.hpp"
 
 namespace {
@@ -10,8 +11,8 @@ namespace {
 void setup(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("info", "print versions and runtime settings");
   cmd->callback([] {
-    std::printf("wavelearn %s\nthreads: %d\n", WL_VERSION,
-                wl::core::resolve_threads(wl::app::global_options().threads));
+    std::printf("wavelearn %s\nthreads: %d\n%s\n", WL_VERSION,
+                wl::core::resolve_threads(wl::app::global_options().threads), wl::train::device_summary().c_str());
   });
 }
 

@@ -24,6 +24,9 @@ CLI::Validator positive_finite();       // a number > 0 (not NaN, not Inf)
 CLI::Validator finite_number();         // any number but NaN and Inf
 CLI::Validator sample_period_range();   // 0.1 ns (10 GS/s) .. 1 ms: a period, not a typo
 CLI::Validator path_given();            // a non-empty path
+CLI::Validator device_name();           // cpu, cuda or cuda:N (device_option.cpp)
+// --device on a command that runs networks (train, predict, evaluate, explain).
+CLI::Option* add_device_option(CLI::App* cmd, std::string& device);
 
 // Returns a dummy value so registration can run in a static initialiser.
 int register_command(const char* name, CommandSetup setup);

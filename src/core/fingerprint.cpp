@@ -5,9 +5,13 @@
 #include <fstream>
 #include <vector>
 
-namespace wl::core {
+#include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 
-std::string file_fingerprint(const std::filesystem::path& path) {
+namespace wl::core {
+namespace {
+
+std::string one_file_fingerprint(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return "";
@@ -37,6 +41,28 @@ std::string file_fingerprint(const std::filesystem::path& path) {
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
   return "size " + std::to_string(size) + " bytes, fingerprint " + out +
          " (FNV-1a of size, first and last MiB)";
+}
+
+}  // namespace
+
+std::string file_fingerprint(const std::filesystem::path& path) {
+  const std::string spec = path.string();
+  if (!is_file_list(spec)) return one_file_fingerprint(path);
+  std::vector<std::string> files;
+  try {
+    files = expand_file_list(spec, "data");
+  } catch (const InputError&) {
+    return "";
+  }
+  // Every file by name and content: a file added to, dropped from or changed in the
+  // dataset changes the whole.
+  std::string out = std::to_string(files.size()) + " files:";
+  for (const auto& f : files) {
+    const std::string one = one_file_fingerprint(f);
+    out += " " + f + " (" + (one.empty() ? std::string("unreadable") : one) + ");";
+  }
+  out.pop_back();
+  return out;
 }
 
 }  // namespace wl::core

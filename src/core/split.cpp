@@ -79,13 +79,16 @@ GroupBy group_by_from_string(const std::string& name, const std::string& key) {
   if (name == "event") return GroupBy::kEvent;
   if (name == "detector") return GroupBy::kDetector;
   if (name == "run") return GroupBy::kRun;
-  throw InputError("config key '" + key + "' = \"" + name + "\": expected \"event\", \"detector\" or \"run\"");
+  if (name == "file") return GroupBy::kFile;
+  throw InputError("config key '" + key + "' = \"" + name +
+                   "\": expected \"event\", \"detector\", \"run\" or \"file\"");
 }
 
 const char* to_string(GroupBy g) {
   switch (g) {
     case GroupBy::kDetector: return "detector";
     case GroupBy::kRun: return "run";
+    case GroupBy::kFile: return "file";
     default: return "event";
   }
 }

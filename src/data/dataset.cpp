@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 
 namespace wl::data {
 
@@ -57,9 +59,29 @@ std::string field_list(const io::WaveformReader& reader) {
 
 }  // namespace
 
+namespace {
+
+// data.file (one path, a pattern or a comma list) or data.files (a list): one spec string,
+// checked here so a pattern that matches nothing is named with its key.
+std::string data_files_from(const core::Config& config) {
+  if (config.has("data.files")) {
+    if (config.has("data.file"))
+      throw InputError("config: data.file and data.files cannot both be given (data.files lists every file)");
+    const auto entries = config.get<std::vector<std::string>>("data.files");
+    if (entries.empty()) throw InputError("config key 'data.files' is an empty list");
+    core::expand_file_list(entries, "data.files");
+    return core::join_file_list(entries);
+  }
+  const auto spec = config.get<std::string>("data.file");
+  core::expand_file_list(spec, "data.file");
+  return spec;
+}
+
+}  // namespace
+
 DatasetConfig dataset_config_from(const core::Config& config) {
   DatasetConfig c;
-  c.path = config.get<std::string>("data.file");
+  c.path = data_files_from(config);
   auto& open = c.open;
   open.format = parse_format(config.get<std::string>("data.format", "auto"));
   open.lh5_channel = config.get<std::string>("data.lh5_channel", open.lh5_channel);
@@ -159,6 +181,7 @@ void Dataset::read_event_scalars() {
   if (!fields.id.empty() && reader_->has_field(fields.id)) {
     const auto ids = pick(*reader_, fields.id, file_events_);
     for (std::size_t r = 0; r < n; ++r) event_ids_[r] = io::event_id_number(ids[r], config_.path, fields.id, file_events_[r]);
+    if (reader_->n_files() > 1) check_ids_across_files();
   } else {
     for (std::size_t r = 0; r < n; ++r) event_ids_[r] = static_cast<std::int64_t>(file_events_[r]);
   }
@@ -175,10 +198,56 @@ void Dataset::read_event_scalars() {
   }
 }
 
+bool has_target_field(const io::WaveformReader& reader, const std::string& name) {
+  if (reader.has_field(name)) return true;
+  if (name != kPsdPassTarget || reader.fields().labels.empty()) return false;
+  for (const auto& label : reader.fields().labels)
+    if (!reader.has_field(label)) return false;
+  return true;
+}
+
+// psd_pass from the file's PSD labels: 1 when every label is 1.
+std::vector<float> Dataset::read_psd_pass_column() {
+  const auto& labels = reader_->fields().labels;
+  if (labels.empty()) throw InputError(config_.path + ": target 'psd_pass' needs label fields");
+  std::vector<float> pass(file_events_.size(), 1.0f);
+  for (const auto& name : labels) {
+    if (!reader_->has_field(name))
+      throw InputError(config_.path + ": target 'psd_pass' needs label field '" + name + "' (fields: " +
+                       field_list(*reader_) + ")");
+    const auto values = pick(*reader_, name, file_events_);
+    check_binary_labels(values, name);
+    for (std::size_t r = 0; r < values.size(); ++r)
+      if (values[r] != 1.0) pass[r] = 0.0f;
+  }
+  return pass;
+}
+
+// The split, the label subset and the prediction tables match events by id: an id held by
+// two files would merge two events. Ids may repeat within one file (as they always could).
+void Dataset::check_ids_across_files() const {
+  std::unordered_map<std::int64_t, std::size_t> file_of_id;
+  file_of_id.reserve(event_ids_.size());
+  for (std::size_t r = 0; r < event_ids_.size(); ++r) {
+    const std::size_t f = file_index(r);
+    const auto [it, added] = file_of_id.emplace(event_ids_[r], f);
+    if (!added && it->second != f)
+      throw InputError(reader_->file_path(it->second) + " and " + reader_->file_path(f) + " both hold event id " +
+                       std::to_string(event_ids_[r]) + " (field '" + reader_->fields().id +
+                       "'): the files of one dataset need distinct ids; set data.fields.id = \"\" to number "
+                       "events by position");
+  }
+}
+
 std::vector<std::vector<float>> Dataset::read_target_columns() {
   const auto& fields = reader_->fields();
   std::vector<std::vector<float>> columns;
   for (const auto& requested : config_.targets) {
+    if (requested == kPsdPassTarget && !reader_->has_field(requested)) {
+      target_names_.push_back(requested);
+      columns.push_back(read_psd_pass_column());
+      continue;
+    }
     const std::string name = requested == "energy" ? fields.energy : requested;
     if (name.empty() || !reader_->has_field(name))
       throw InputError(config_.path + ": target field '" + requested + "' not found (fields: " +
@@ -223,6 +292,10 @@ Dataset::~Dataset() = default;
 
 double Dataset::sample_period_ns() const { return reader_->sample_period_ns(); }
 std::size_t Dataset::record_length_samples() const { return reader_->n_samples(); }
+
+std::size_t Dataset::file_index(std::size_t row) const { return reader_->file_of_event(file_events_[row]); }
+std::size_t Dataset::n_files() const { return reader_->n_files(); }
+const std::string& Dataset::file_path(std::size_t file) const { return reader_->file_path(file); }
 
 std::unique_ptr<io::WaveformReader> Dataset::open_another_reader() const {
   return io::open_reader(config_.path, config_.open);

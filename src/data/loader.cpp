@@ -43,6 +43,7 @@ struct BatchLoader::Impl {
 
   std::unique_ptr<WindowSource> source;
   std::size_t length = 0, n_targets = 0, batch_size = 0, n_batches = 0, prefetch = 1;
+  std::size_t stride = 0, offset = 0;  // rows between batch starts; this shard's first row
   std::vector<Buffers> pool;  // touched by the producer only
 
   std::mutex mutex;
@@ -72,7 +73,7 @@ struct BatchLoader::Impl {
 
   void fill(const Dataset& dataset, const std::vector<std::size_t>& rows, std::size_t number,
             Batch& out) {
-    const std::size_t first = number * batch_size;
+    const std::size_t first = number * stride + offset;
     const std::size_t count = std::min(batch_size, rows.size() - first);
     Buffers b = acquire();
     const std::size_t* r = rows.data() + first;
@@ -124,6 +125,12 @@ BatchLoader::BatchLoader(std::shared_ptr<Dataset> dataset, std::vector<std::size
       options_(options), impl_(std::make_unique<Impl>()) {
   if (!dataset_ || !pre_) throw std::invalid_argument("BatchLoader needs a dataset and a preprocessor");
   if (options_.batch_size == 0) throw InputError("batch size must be > 0");
+  if (options_.shard_count == 0 || options_.shard_rank >= options_.shard_count ||
+      (options_.shard_count > 1 && !options_.drop_last))
+    throw std::logic_error("BatchLoader: a shard needs rank < count and drop_last");
+  if (options_.batch_size % options_.shard_count != 0)
+    throw InputError("data.batch_size = " + std::to_string(options_.batch_size) + " does not divide into " +
+                     std::to_string(options_.shard_count) + " equal shares (one per rank of the distributed run)");
   if (pre_->needs_fit() && !pre_->state().fitted) {
     throw std::logic_error("BatchLoader: the preprocessor has not been fitted");
   }
@@ -133,7 +140,9 @@ BatchLoader::BatchLoader(std::shared_ptr<Dataset> dataset, std::vector<std::size
   auto& impl = *impl_;
   impl.length = pre_->window_length_samples();
   impl.n_targets = dataset_->n_targets();
-  impl.batch_size = options_.batch_size;
+  impl.batch_size = options_.batch_size / options_.shard_count;
+  impl.stride = options_.batch_size;
+  impl.offset = options_.shard_rank * impl.batch_size;
   impl.prefetch = std::max<std::size_t>(1, options_.prefetch_batches);
   impl.n_batches = options_.drop_last ? rows_.size() / options_.batch_size
                                       : (rows_.size() + options_.batch_size - 1) / options_.batch_size;

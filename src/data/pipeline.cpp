@@ -107,6 +107,11 @@ TrainingData prepare_training_data(const TrainingPlan& plan) {
     o.drop_last = drop_last;
     o.seed = out.shuffle_seed;
     o.stream = stream;
+    // Only the training batches are shared out among the ranks of a distributed run.
+    if (stream != kTrainStream) {
+      o.shard_rank = 0;
+      o.shard_count = 1;
+    }
     o.storage = take_budget(lopt.storage, *out.preprocessor, rows.size(), budget);
     return std::make_shared<BatchLoader>(out.dataset, rows, out.preprocessor, o);
   };
@@ -152,7 +157,7 @@ PredictionData prepare_prediction_data(const std::string& path, Preprocessor pre
       for (const auto& name : saved.target_names) {
         if (name == "psd_class") continue;
         plain.push_back(name);
-        all_present = all_present && probe->has_field(name);
+        all_present = all_present && has_target_field(*probe, name);
       }
       const Multiclass mc = multiclass_from_string(saved.multiclass);
       if (mc != Multiclass::None) {

@@ -56,9 +56,13 @@ void cut(const std::vector<std::size_t>& rows, const SplitConfig& c, bool round,
   out.test.insert(out.test.end(), it, it + n_test);
 }
 
-// The key of each row for core::assign_parts: event id, detector or run number.
+// The key of each row for core::assign_parts: event id, detector, run number or file index.
 std::vector<std::int64_t> split_keys(const Dataset& ds, core::GroupBy by) {
   std::vector<std::int64_t> keys(ds.size());
+  if (by == core::GroupBy::kFile) {
+    for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = static_cast<std::int64_t>(ds.file_index(r));
+    return keys;
+  }
   if (by == core::GroupBy::kRun) {
     auto& reader = const_cast<Dataset&>(ds).reader();
     const std::string& field = ds.config().open.fields.run;

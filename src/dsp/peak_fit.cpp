@@ -96,7 +96,7 @@ std::vector<double> start_params(const std::vector<double>& x, const std::vector
 }
 
 // Fit settings: step and slope fixed at 0 unless wanted; centroid within the range, width
-// between a fifth of a bin and half the range.
+// between a fifth of a bin and half the range, a Poisson fit's background >= 0.
 LmOptions peak_lm_options(double x_lo, double x_hi, double w, const PeakFitOptions& options) {
   LmOptions lm;
   lm.cost = options.cost;
@@ -104,7 +104,9 @@ LmOptions peak_lm_options(double x_lo, double x_hi, double w, const PeakFitOptio
   lm.fixed[kStep] = !options.with_step;
   lm.fixed[kSlope] = !options.with_slope;
   const double span = x_hi - x_lo;
-  lm.lower = {x_lo, 0.2 * w, 0.0, 0.0, -1e30, -1e30};
+  // A Poisson fit's background is a count rate: never negative. Unbounded, above the 2614.5
+  // keV peak (no counts at all) it drifts below zero and the fit never settles.
+  lm.lower = {x_lo, 0.2 * w, 0.0, 0.0, options.cost == FitCost::kPoisson ? 0.0 : -1e30, -1e30};
   lm.upper = {x_hi, 0.5 * span, 1e30, 1e30, 1e30, 1e30};
   lm.gradient = [w](double xx, const std::vector<double>& p, double* g) { return peak_model_grad(xx, p, w, g); };
   return lm;

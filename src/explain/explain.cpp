@@ -91,7 +91,7 @@ std::vector<std::size_t> thin(const std::vector<std::size_t>& rows, std::size_t 
 
 ExplainSummary run_explain(const ExplainOptions& o) {
   check_options(o);
-  const auto scorer = run::load_scorer(o.run, {o.batch_size, o.threads, {}});
+  const auto scorer = run::load_scorer(o.run, {o.batch_size, o.threads, {}, 0, 42, o.device});
   const auto& rec = scorer->record();
   const auto methods = choose_methods(o, rec);
   const std::size_t column = choose_column(*scorer, o.target);

@@ -32,12 +32,21 @@ torch::Tensor load_windows(const data::PredictionData& pd, const std::vector<std
   return torch::cat(parts);
 }
 
+// Where the scorer put the network (--device): its first parameter's device.
+c10::Device module_device(const torch::jit::Module& module) {
+  for (const auto& p : module.parameters()) return p.device();
+  return c10::Device(c10::DeviceType::CPU);
+}
+
 // The raw output a score column comes from: a logit (or logit difference) for classifiers,
-// so that integrated gradients add up to a quantity that is not squashed by a sigmoid.
+// so that integrated gradients add up to a quantity that is not squashed by a sigmoid. The
+// windows stay on the CPU; the copies to and from the network's device are differentiable,
+// so every gradient method works unchanged on a GPU.
 OutputFn output_fn(torch::jit::Module module, const std::string& task, std::size_t column) {
   const auto k = static_cast<int64_t>(column);
-  return [module, task, k](const torch::Tensor& x) mutable {
-    auto out = module.forward({x}).toTensor();
+  const auto device = module_device(module);
+  return [module, task, k, device](const torch::Tensor& x) mutable {
+    auto out = module.forward({x.to(device)}).toTensor().to(x.device());
     if (out.dim() == 1) return out;
     if (task == "binary_ce") return out.select(1, 1) - out.select(1, 0);
     return out.select(1, std::min<int64_t>(k, out.size(1) - 1));
@@ -98,7 +107,8 @@ torch::Tensor run_method(const std::string& method, const OutputFn& f, torch::ji
     else if (method == "attention_rollout") {
       torch::NoGradGuard no_grad;
       std::vector<torch::Tensor> maps;
-      for (const auto& m : module.get_method("attention")({x}).toTensorVector()) maps.push_back(m);
+      for (const auto& m : module.get_method("attention")({x.to(module_device(module))}).toTensorVector())
+        maps.push_back(m.cpu());
       parts.push_back(attention_rollout(maps, x.size(1)));
     } else {
       auto ig = integrated_gradients(f, x, b, o.ig_steps, 1024);

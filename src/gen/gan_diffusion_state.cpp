@@ -1,12 +1,12 @@
 #include "gan_diffusion_state.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <c10/util/string_utils.h>
 
 #include <algorithm>
 #include <sstream>
 
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/train/fused_adam.hpp"
 
 namespace wl::gen::detail {
 
@@ -18,8 +18,9 @@ std::string shape_text(torch::IntArrayRef shape) {
   return s.str();
 }
 
-// torch::optim::Adam keys its state by the parameter's implementation address.
-std::string adam_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+// torch::optim::Adam keys its state by the parameter's implementation address (as text in
+// libtorch 1.13, the pointer in 2.x).
+auto adam_key(const torch::optim::Adam& adam, const torch::Tensor& p) { return train::optimizer_state_key(adam, p); }
 
 }  // namespace
 
@@ -56,7 +57,7 @@ void export_adam(torch::optim::Adam& adam, const torch::nn::Module& module, cons
   auto& states = adam.state();
   for (const auto& p : module.named_parameters(true)) {
     const std::string base = prefix + "." + p.key();
-    const auto it = states.find(adam_key(p.value()));
+    const auto it = states.find(adam_key(adam, p.value()));
     if (it == states.end()) {
       out[base + ".exp_avg"] = torch::zeros_like(p.value());
       out[base + ".exp_avg_sq"] = torch::zeros_like(p.value());
@@ -79,7 +80,7 @@ void import_adam(torch::optim::Adam& adam, const torch::nn::Module& module, cons
     s->exp_avg(require(in, base + ".exp_avg", p.value().sizes()).clone());
     s->exp_avg_sq(require(in, base + ".exp_avg_sq", p.value().sizes()).clone());
     s->step(require(in, base + ".step", {}).item<int64_t>());
-    states[adam_key(p.value())] = std::move(s);
+    states[adam_key(adam, p.value())] = std::move(s);
   }
 }
 

@@ -50,6 +50,8 @@ GenConfig read_gen_config(const core::Config& c) {
   g.fractions = core::part_fractions_from(c);
   core::check_fractions(g.fractions);
   g.group_by = core::group_by_from_string(c.get<std::string>("data.group_by", "event"));
+  if (g.group_by == core::GroupBy::kFile)
+    throw InputError("config key 'data.group_by' = \"file\": generators group by event, detector or run");
   g.prep = read_prep(c);
   g.epochs = c.get<int64_t>("train.epochs", g.epochs);
   require(g.epochs >= 1 && g.epochs <= 100000, "train.epochs", "must be from 1 to 100000");

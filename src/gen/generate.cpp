@@ -37,6 +37,9 @@ Loaded open_generator(const std::filesystem::path& run_dir) {
   if (rec.family != "generator")
     throw InputError(run_dir.string() + " is a " + rec.family + " run (model.type = " + rec.model_type +
                      "), not a generator: train one with e.g. --config configs/vae.toml");
+  if (rec.model_type == "cyclegan")
+    throw InputError(run_dir.string() + " is a translation run (model.type = cyclegan): use `wavelearn translate " +
+                     "--model RUN --data FILE --out OUT`");
   Loaded l;
   l.info = detail::read_generator_info(run_dir);
   l.render = load_render_model(run_dir);

@@ -21,7 +21,7 @@ namespace wl::gen {
 
 // What a generator is built from: [model] keys of a generator preset, as plain numbers.
 struct GeneratorSpec {
-  std::string type;             // autoencoder | vae | gan | diffusion
+  std::string type;             // autoencoder | vae | gan | diffusion | cyclegan
   int64_t samples = 0;          // L: modelled window length (samples)
   int64_t conditions = 1;       // C: condition columns
   int64_t latent = 16;          // autoencoder / vae / gan latent size
@@ -66,6 +66,12 @@ class GeneratorModel {
     (void)x;
     (void)c;
   }
+  // Translation models (cyclegan): the unlabelled target domain's shapes and conditions, its
+  // training and validation parts, given before the first step (they are data, not state).
+  virtual void set_target_domain(const torch::Tensor& x_train, const torch::Tensor& c_train,
+                                 const torch::Tensor& x_val, const torch::Tensor& c_val);
+  // Source shapes (B, L) with their conditions -> target-like shapes (cyclegan only).
+  virtual torch::Tensor translate(const torch::Tensor& x, const torch::Tensor& c);
 };
 
 // The registry (generator_registry.cpp): one line per type. Throws InputError naming
@@ -84,10 +90,11 @@ const std::vector<std::string>& generator_extra_keys(const std::string& type);
 // Per-event KL divergence of N(mu, exp(logvar)) from N(0, I), summed over latents (vae.cpp).
 torch::Tensor vae_kl_divergence(const torch::Tensor& mu, const torch::Tensor& logvar);
 
-// Per-type factories (autoencoder.cpp, vae.cpp, gan.cpp, diffusion.cpp).
+// Per-type factories (autoencoder.cpp, vae.cpp, gan.cpp, diffusion.cpp, cyclegan.cpp).
 std::unique_ptr<GeneratorModel> make_autoencoder(const GeneratorSpec& spec);
 std::unique_ptr<GeneratorModel> make_vae(const GeneratorSpec& spec);
 std::unique_ptr<GeneratorModel> make_wgan_gp(const GeneratorSpec& spec);
 std::unique_ptr<GeneratorModel> make_diffusion(const GeneratorSpec& spec);
+std::unique_ptr<GeneratorModel> make_cyclegan(const GeneratorSpec& spec);
 
 }  // namespace wl::gen

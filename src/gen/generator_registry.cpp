@@ -13,6 +13,7 @@ std::unique_ptr<GeneratorModel> make_generator(const GeneratorSpec& spec) {
   if (spec.type == "vae") return make_vae(spec);
   if (spec.type == "gan") return make_wgan_gp(spec);
   if (spec.type == "diffusion") return make_diffusion(spec);
+  if (spec.type == "cyclegan") return make_cyclegan(spec);
   std::string known;
   for (const auto& t : generator_type_names()) known += (known.empty() ? "" : ", ") + t;
   throw core::InputError("model.type: unknown generator '" + spec.type + "' (" + known + ")");
@@ -24,12 +25,23 @@ const std::vector<std::string>& generator_extra_keys(const std::string& type) {
   static const std::vector<std::string> gan = {"ema", "beta1", "beta2"};
   static const std::vector<std::string> diffusion = {"linear_schedule", "ema", "eta", "x0_clip",
                                                      "beta1", "beta2", "attention", "v_prediction"};
+  static const std::vector<std::string> cyclegan = {"cycle_weight", "identity_weight", "attention", "beta1", "beta2"};
   static const std::vector<std::string> none;
   if (type == "autoencoder") return autoencoder;
   if (type == "vae") return vae;
   if (type == "gan") return gan;
   if (type == "diffusion") return diffusion;
+  if (type == "cyclegan") return cyclegan;
   return none;
+}
+
+void GeneratorModel::set_target_domain(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
+                                       const torch::Tensor&) {
+  throw core::InputError("model.type = " + type() + " has no target domain (data.target_file is for cyclegan)");
+}
+
+torch::Tensor GeneratorModel::translate(const torch::Tensor&, const torch::Tensor&) {
+  throw core::InputError("model.type = " + type() + " does not translate: train a cyclegan (configs/cyclegan.toml)");
 }
 
 GeneratorSpec generator_spec_from(const core::Config& config, int64_t samples, int64_t conditions) {

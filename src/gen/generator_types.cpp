@@ -7,7 +7,7 @@
 namespace wl::gen {
 
 const std::vector<std::string>& generator_type_names() {
-  static const std::vector<std::string> t = {"autoencoder", "vae", "gan", "diffusion"};
+  static const std::vector<std::string> t = {"autoencoder", "vae", "gan", "diffusion", "cyclegan"};
   return t;
 }
 

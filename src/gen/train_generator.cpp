@@ -7,12 +7,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "gen_run.hpp"
+#include "translation.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/core/rng.hpp"
+#include "wavelearn/data/target_file.hpp"
 #include "wavelearn/io/reader.hpp"
 #include "wavelearn/run/record.hpp"
 #include "wavelearn/run/run_dir.hpp"
@@ -189,6 +192,19 @@ void discard_failed_start(std::unique_ptr<run::RunDir> dir) {
   if (created) std::filesystem::remove(path, ec);
 }
 
+// cyclegan: data.target_file (required) and energy-only conditions, read before the
+// config's keys are checked; "" for the other generators (which leave the key unread, so a
+// data.target_file given to them is refused as unknown).
+std::string translation_target(const core::Config& config, const GeneratorSpec& spec, const detail::GenConfig& g) {
+  if (spec.type != "cyclegan") return "";
+  const auto path = data::target_file_from(config);
+  if (path.empty())
+    throw InputError("model.type = cyclegan needs data.target_file, the unlabelled target-domain file "
+                     "(--set data.target_file=FILE)");
+  detail::check_translation_prep(g.prep);
+  return path;
+}
+
 std::string train_claimed(core::Config config, const run::RunDir& dir, const GenTrainOptions& o) {
   if (o.data.empty() && o.resume && !config.has("data.file") && dir.has("config.toml")) {
     const auto saved = core::Config::load(dir.file("config.toml"));
@@ -197,17 +213,26 @@ std::string train_claimed(core::Config config, const run::RunDir& dir, const Gen
   at::set_num_threads(core::resolve_threads(o.threads));
   const auto g = detail::read_gen_config(config);
   auto spec = generator_spec_from(config, g.prep.window_samples, 1);
+  const auto target_file = translation_target(config, spec, g);
   config.check_all_used();
   detail::check_noise_choice(spec.type, g.noise);
   auto d = detail::prepare_run_data(g, o);
   spec.conditions = d.render.conditions();
+  std::optional<detail::TargetDomain> target;
+  if (!target_file.empty()) target = detail::prepare_target(target_file, g, d.render, o.quiet);
   torch::manual_seed(g.init_seed);
   auto model = make_generator(spec);
+  if (target) model->set_target_domain(target->train.x, target->train.c, target->val.x, target->val.c);
   std::vector<EpochRow> history;
   start_or_resume(*model, g, config, o, history);
   const auto first = static_cast<int64_t>(history.size());
   const double seconds = fit(*model, d, g, o, history);
-  return detail::finish_run(*model, d, g, spec, dir, history, first, seconds);
+  auto text = detail::finish_run(*model, d, g, spec, dir, history, first, seconds);
+  if (target) {
+    detail::save_target(*target, dir);
+    text += "translate: wavelearn translate --model " + dir.path().string() + " --data sim.h5 --out translated.h5\n";
+  }
+  return text;
 }
 
 }  // namespace

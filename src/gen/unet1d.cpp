@@ -81,7 +81,7 @@ UNet1dImpl::UNet1dImpl(const UNet1dOptions& o) : opt(o) {
     cond_mlp = register_module(
         "cond_mlp", torch::nn::Sequential(torch::nn::Linear(o.conditions, emb_dim), torch::nn::SiLU(),
                                           torch::nn::Linear(emb_dim, emb_dim)));
-  in_conv = register_module("in_conv", conv(1, ch.front(), o.kernel));
+  in_conv = register_module("in_conv", conv(o.in_channels, ch.front(), o.kernel));
   int64_t width = ch.front();
   for (int64_t i = 0; i < levels; ++i) {
     const int64_t w = ch[static_cast<std::size_t>(i)];
@@ -114,7 +114,7 @@ torch::Tensor UNet1dImpl::embedding(const torch::Tensor& t, const torch::Tensor&
 torch::Tensor UNet1dImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) {
   const auto emb = embedding(t, c);
   const int64_t levels = static_cast<int64_t>(opt.channels.size());
-  auto h = in_conv(x.unsqueeze(1));
+  auto h = in_conv(x.dim() == 2 ? x.unsqueeze(1) : x);
   std::vector<torch::Tensor> skips;
   for (int64_t i = 0; i < levels; ++i) {
     h = down_blocks[i]->as<ResBlock1d>()->forward(h, emb);

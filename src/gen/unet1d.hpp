@@ -20,6 +20,7 @@ struct UNet1dOptions {
   int64_t kernel = 7;
   bool attention = true;      // self-attention at the coarsest level (global context)
   double time_scale = 1.0;    // t is multiplied by this before the sinusoids (maps T to ~1000)
+  int64_t in_channels = 1;    // >1: x is (B, in_channels, L), e.g. a trace plus position channels
 };
 
 // Residual conv block: GroupNorm-SiLU-conv, + emb projection, GroupNorm-SiLU-conv, + skip.
@@ -45,7 +46,7 @@ TORCH_MODULE(Attention1d);
 
 struct UNet1dImpl : torch::nn::Module {
   explicit UNet1dImpl(const UNet1dOptions& o);
-  // x (B, L), t (B) noise-level indices as float, c (B, C) -> eps estimate (B, L).
+  // x (B, L) or (B, in_channels, L), t (B) noise-level indices as float, c (B, C) -> (B, L).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c);
 
   UNet1dOptions opt;

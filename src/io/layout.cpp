@@ -1,6 +1,7 @@
 #include "wavelearn/io/layout.hpp"
 
 #include "h5.hpp"
+#include "wavelearn/core/file_list.hpp"
 
 namespace wl::io {
 namespace {
@@ -39,6 +40,8 @@ void walk(hid_t file, const std::string& group_path, FileLayout& out, int depth)
 }  // namespace
 
 FileLayout describe_layout(const std::string& path) {
+  // Several files of one dataset share their layout (open_readers checks it): the first's.
+  if (core::is_file_list(path)) return describe_layout(core::expand_file_list(path, "").front());
   auto lock = h5::lock();
   h5::Handle file = h5::open_file(path);
   FileLayout out;

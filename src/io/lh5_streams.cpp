@@ -2,11 +2,13 @@
 #include "lh5_encoded.hpp"
 #include "reader_base.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/io/layout.hpp"
 
 namespace wl::io {
 
 std::vector<Lh5Stream> describe_lh5_streams(const std::string& path) {
+  if (core::is_file_list(path)) return describe_lh5_streams(core::expand_file_list(path, "").front());
   auto lock = h5::lock();
   std::vector<Lh5Stream> out;
   std::vector<std::pair<std::string, std::vector<std::string>>> found;

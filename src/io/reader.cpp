@@ -8,6 +8,7 @@
 
 #include "reader_base.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 
 namespace wl::io {
 using wl::core::InputError;
@@ -40,6 +41,7 @@ void WaveformReader::read_sorted_events(const std::size_t* events, std::size_t c
 }
 
 std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenOptions& options) {
+  if (core::is_file_list(path)) return open_readers(core::expand_file_list(path, ""), options, path);
   auto lock = h5::lock();
   h5::Handle file = h5::open_file(path);
   const hid_t f = file.get();

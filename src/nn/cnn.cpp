@@ -91,7 +91,7 @@ torch::jit::Module build_masked_cnn(const ModelSpec& spec, int64_t input_samples
   src << detail::ScriptBuilder::random_mask_method(S, detail::masked_count(S, mask_ratio));
   src << "def forward(self, x):\n    B = x.size(0)\n"
       << "    p = x[:, :" << S * span << "].reshape([B, " << S << ", " << span << "])\n"
-      << "    m = self.random_mask(B).unsqueeze(2)\n"
+      << "    m = self.random_mask(B).to(x.device).unsqueeze(2)\n"
       << "    xm = torch.cat([(p * (1.0 - m)).reshape([B, " << S * span << "]), x[:, " << S * span << ":]], 1)\n"
       << "    h = torch.conv1d(self.conv_features(xm), self.decoder_weight, self.decoder_bias, [1], [1])\n"
       << "    y = h.transpose(1, 2).reshape([B, " << conv.length * R << "])[:, :" << S * span << "]\n"

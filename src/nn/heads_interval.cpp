@@ -13,7 +13,7 @@ namespace wl::nn {
 
 torch::Tensor pinball_loss(const torch::Tensor& quantiles, const torch::Tensor& target,
                            const std::vector<double>& levels) {
-  const auto tau = torch::tensor(levels, torch::dtype(torch::kDouble)).to(quantiles.dtype()).unsqueeze(0);
+  const auto tau = torch::tensor(levels, torch::dtype(torch::kDouble)).to(quantiles.device(), quantiles.scalar_type()).unsqueeze(0);
   const auto r = target - quantiles;  // (batch, 1) broadcast against (batch, n_levels)
   return torch::maximum(tau * r, (tau - 1.0) * r).mean();
 }

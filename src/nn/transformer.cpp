@@ -115,7 +115,7 @@ torch::jit::Module build_masked_transformer(const ModelSpec& spec, int64_t input
   src << "def features(self, x):\n    return self.encode(self.embed(x)).mean(1)\n\n";
   src << "def forward(self, x):\n    B = x.size(0)\n"
       << "    p = x[:, :" << T * P << "].reshape([B, " << T << ", " << P << "])\n"
-      << "    m = self.random_mask(B).unsqueeze(2)\n"
+      << "    m = self.random_mask(B).to(x.device).unsqueeze(2)\n"
       << "    e = torch.matmul(p, self.embed_weight.t()) + self.embed_bias\n"
       << "    h = self.encode(e * (1.0 - m) + self.mask_token * m + self.pos_embedding)\n"
       << "    pred = torch.matmul(h, self.decoder_weight.t()) + self.decoder_bias\n"

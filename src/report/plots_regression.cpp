@@ -151,4 +151,31 @@ Paths plot_resolution_vs_energy(const std::vector<eval::ResolutionBin>& bins,
   return render_figure(f, stem);
 }
 
+Paths plot_residual_profiles(const std::vector<ResidualProfile>& profiles, const std::string& x_label,
+                             const std::string& unit, const fs::path& stem) {
+  Figure f;
+  f.title = "Residuals (estimate - true) versus " + x_label;
+  f.x_label = x_label;
+  f.y_label = "residual (" + unit + "): median, 16-84 %";
+  const Marker markers[] = {Marker::kCircle, Marker::kSquare, Marker::kDiamond, Marker::kTriangleUp};
+  double x_lo = INFINITY, x_hi = -INFINITY;
+  for (std::size_t k = 0; k < profiles.size(); ++k) {
+    const auto& p = profiles[k];
+    Series s = detail::point_series(p.name, {}, {}, static_cast<int>(k) + 1, markers[k % 4], 0.8);
+    for (std::size_t i = 0; i < p.median.size(); ++i) {
+      const double w = p.x_hi[i] - p.x_lo[i];
+      // Side by side inside the bin, so the bands of two estimators stay apart.
+      s.x.push_back(p.x_lo[i] + w * (0.5 + 0.15 * (static_cast<double>(k) - 0.5 * (profiles.size() - 1.0))));
+      s.y.push_back(p.median[i]);
+      x_lo = std::min(x_lo, p.x_lo[i]), x_hi = std::max(x_hi, p.x_hi[i]);
+    }
+    s.y_bar_lo = p.p16;
+    s.y_bar_hi = p.p84;
+    f.series.push_back(s);
+  }
+  if (!(x_hi > x_lo)) throw wl::core::InputError("plot_residual_profiles: no bin to draw");
+  f.series.push_back(detail::line_series("", {x_lo, x_hi}, {0.0, 0.0}, 4, true, 1.0));
+  return render_figure(f, stem);
+}
+
 }  // namespace wl::report

@@ -223,6 +223,8 @@ CompareResult compare_runs(const CompareOptions& o) {
   }
   // Claimed only now: any refusal above leaves no directory behind.
   write_compare_outputs(RunDir::claim_for_output(o.out_dir, "compare.html", o.force), o, base, res, scores);
+  res.common = std::move(base);
+  res.scores = std::move(scores);
   return res;
 }
 

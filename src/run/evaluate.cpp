@@ -192,7 +192,7 @@ EvaluateSummary evaluate_run(const fs::path& run_dir, const std::string& data_fi
     throw core::InputError("evaluate --alpha " + std::to_string(o.alpha) + ": must be inside (0, 1) (0.1: 90 % sets)");
   if (!o.shifted.empty() && !fs::is_regular_file(o.shifted))
     throw core::InputError(o.shifted + ": no such data file (--shifted)");
-  const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}, o.mc_samples});
+  const auto scorer = load_scorer(run_dir, {o.batch_size, o.threads, {}, o.mc_samples, 42, o.device});
   const auto& rec = scorer->record();
   const std::string data_file = data_file_in.empty() ? rec.training_file : data_file_in;
   const bool on_training_file = data_file == rec.training_file || same_file(data_file, rec.training_file);

@@ -8,7 +8,8 @@ namespace wl::run::detail {
 const std::vector<std::string>& optional_event_fields() {
   static const std::vector<std::string> names = {
       "psd_label_low_avse", "psd_label_high_avse", "psd_label_dcr", "psd_label_lq",
-      "truth_is_single_site", "truth_n_sites", "truth_energy_kev", "avse_classifier", "avse_raw"};
+      "truth_is_single_site", "truth_n_sites", "truth_energy_kev", "truth_drift_time_ns", "avse_classifier",
+      "avse_raw"};
   return names;
 }
 
@@ -45,6 +46,9 @@ void read_event_fields(io::WaveformReader& reader, const std::vector<std::string
   t.id = gather_int(reader, fm.id, t.file_event, true);
   t.detector = gather_int(reader, fm.detector, t.file_event, false);
   t.run = gather_int(reader, fm.run, t.file_event, false);
+  t.file.resize(t.file_event.size());
+  for (std::size_t i = 0; i < t.file.size(); ++i)
+    t.file[i] = static_cast<int64_t>(reader.file_of_event(static_cast<std::size_t>(t.file_event[i])));
   t.energy_kev.clear();
   if (!fm.energy.empty() && reader.has_field(fm.energy)) t.energy_kev = gather(reader.read_scalar(fm.energy), t.file_event);
   for (const auto& name : names) {

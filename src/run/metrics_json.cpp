@@ -19,6 +19,21 @@ nlohmann::json binary_json(const BinaryResult& b) {
   return j;
 }
 
+nlohmann::json drift_json(const RegressionResult& g) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& d : g.by_drift_time)
+    bins.push_back({{"lo_ns", d.lo_ns},
+                    {"hi_ns", d.hi_ns},
+                    {"n", d.n},
+                    {"model_median_kev", d.model_median_kev},
+                    {"model_p16_kev", d.model_p16_kev},
+                    {"model_p84_kev", d.model_p84_kev},
+                    {"trapezoid_median_kev", eval::finite_or_null(d.trapezoid_median_kev)},
+                    {"trapezoid_p16_kev", eval::finite_or_null(d.trapezoid_p16_kev)},
+                    {"trapezoid_p84_kev", eval::finite_or_null(d.trapezoid_p84_kev)}});
+  return {{"drift_time_field", g.drift_time_field}, {"bins", bins}};
+}
+
 nlohmann::json regression_json(const RegressionResult& g) {
   nlohmann::json j;
   j["target"] = g.target;
@@ -34,6 +49,9 @@ nlohmann::json regression_json(const RegressionResult& g) {
     auto width = [](const PeakWidth& w) {
       return nlohmann::json{{"fwhm_fit_kev", eval::finite_or_null(w.fwhm_fit_kev)},
                             {"fwhm_direct_kev", eval::finite_or_null(w.fwhm_direct_kev)},
+                            {"centroid_kev", eval::finite_or_null(w.centroid_kev)},
+                            {"centroid_err_kev", eval::finite_or_null(w.centroid_err_kev)},
+                            {"bias_kev", eval::finite_or_null(w.bias_kev)},
                             {"n", w.n},
                             {"fit_error", w.fit_error}};
     };
@@ -41,6 +59,9 @@ nlohmann::json regression_json(const RegressionResult& g) {
                      {"trapezoid", width(p.reference)}});
   }
   if (!g.peaks.empty()) j["fwhm_at_peaks"] = peaks;
+  // "trapezoid" is the calibrated energy (energy_label) beside a model of another target.
+  if (!g.peaks.empty()) j["reference_spectrum"] = g.trapezoid.empty() ? "target" : "trapezoid";
+  if (!g.by_drift_time.empty()) j["residuals_vs_drift_time"] = drift_json(g);
   return j;
 }
 

@@ -1,5 +1,6 @@
 // report.html sections of energy regression, multiclass, training and explanations.
 #include <cmath>
+#include <cstdio>
 
 #include "page_sections.hpp"
 #include "wavelearn/report/tables.hpp"
@@ -12,18 +13,71 @@ constexpr std::size_t kMaxRoundRows = 12;  // boosting tables: every k-th round,
 
 std::string kev(double v) { return std::isfinite(v) ? report::format_number(v, 3) : "n/a"; }
 
+// The two estimators side by side at each peak: width (fit and direct) and the fit
+// centroid's bias from the line.
 report::Table peak_table(const RegressionResult& g, const std::string& events) {
+  const std::string ref = g.trapezoid.empty() ? "the trapezoid filter's (calibrated energy, the target)"
+                                              : "the trapezoid filter's (calibrated energy_label)";
   report::Table t;
-  t.caption = "FWHM at the 228Th peaks, model energy beside the trapezoid filter's (calibrated energy, the target) "
-              "on the same " + events + " events (keV; fit: Gaussian + step as in `wavelearn calibrate`)";
-  t.header = {"peak", "model: fit", "model: direct", "model: events", "trapezoid: fit", "trapezoid: direct",
-              "trapezoid: events"};
-  for (const auto& p : g.peaks)
-    t.rows.push_back({p.name, p.model.fit_error.empty() ? kev(p.model.fwhm_fit_kev) : "fit failed",
-                      kev(p.model.fwhm_direct_kev), std::to_string(p.model.n),
-                      p.reference.fit_error.empty() ? kev(p.reference.fwhm_fit_kev) : "fit failed",
-                      kev(p.reference.fwhm_direct_kev), std::to_string(p.reference.n)});
+  t.caption = "FWHM and bias (fit centroid - line) at the 228Th peaks: model energy beside " + ref + " on the same " +
+              events + " events (keV; fit: Gaussian + step as in `wavelearn calibrate`)";
+  t.header = {"peak", "model: FWHM fit", "model: FWHM direct", "model: bias", "model: events",
+              "trapezoid: FWHM fit", "trapezoid: FWHM direct", "trapezoid: bias", "trapezoid: events"};
+  auto cells = [](const PeakWidth& w, std::vector<std::string>& row) {
+    const bool ok = w.fit_error.empty();
+    row.push_back(ok ? kev(w.fwhm_fit_kev) : "fit failed");
+    row.push_back(kev(w.fwhm_direct_kev));
+    row.push_back(ok ? kev(w.bias_kev) + " ± " + kev(w.centroid_err_kev) : "n/a");
+    row.push_back(std::to_string(w.n));
+  };
+  for (const auto& p : g.peaks) {
+    char line[32];
+    std::snprintf(line, sizeof line, " (%.1f keV)", p.energy_kev);
+    std::vector<std::string> row{p.name + (p.name.find("keV") == std::string::npos ? line : "")};
+    cells(p.model, row);
+    cells(p.reference, row);
+    t.rows.push_back(row);
+  }
   return t;
+}
+
+report::Table drift_table(const RegressionResult& g, bool with_trapezoid) {
+  report::Table t;
+  t.caption = "Residuals (estimate - " + g.target + ", keV) per bin of " + g.drift_time_field +
+              ": median [16 %, 84 %]";
+  t.header = {"drift time (ns)", "events", "model"};
+  if (with_trapezoid) t.header.push_back("trapezoid filter");
+  auto cell = [](double m, double lo, double hi) { return kev(m) + " [" + kev(lo) + ", " + kev(hi) + "]"; };
+  for (const auto& d : g.by_drift_time) {
+    std::vector<std::string> row{report::format_number(d.lo_ns, 4) + " - " + report::format_number(d.hi_ns, 4),
+                                 std::to_string(d.n), cell(d.model_median_kev, d.model_p16_kev, d.model_p84_kev)};
+    if (with_trapezoid) row.push_back(cell(d.trapezoid_median_kev, d.trapezoid_p16_kev, d.trapezoid_p84_kev));
+    t.rows.push_back(row);
+  }
+  return t;
+}
+
+std::vector<report::ResidualProfile> drift_profiles(const RegressionResult& g, bool with_trapezoid) {
+  report::ResidualProfile m{"model", {}, {}, {}, {}, {}}, r{"trapezoid filter", {}, {}, {}, {}, {}};
+  for (const auto& d : g.by_drift_time) {
+    for (auto* p : {&m, &r}) p->x_lo.push_back(d.lo_ns), p->x_hi.push_back(d.hi_ns);
+    m.median.push_back(d.model_median_kev), m.p16.push_back(d.model_p16_kev), m.p84.push_back(d.model_p84_kev);
+    r.median.push_back(d.trapezoid_median_kev), r.p16.push_back(d.trapezoid_p16_kev), r.p84.push_back(d.trapezoid_p84_kev);
+  }
+  if (with_trapezoid) return {m, r};
+  return {m};
+}
+
+// Residuals versus drift time, both estimators: where charge trapping would show.
+void add_drift_time(const RegressionResult& g, const RunDir& out, report::Section& s) {
+  if (g.by_drift_time.empty()) return;
+  const bool with_trapezoid = !g.trapezoid.empty();
+  s.tables.push_back(drift_table(g, with_trapezoid));
+  s.images.push_back(image_of(report::plot_residual_profiles(drift_profiles(g, with_trapezoid),
+                                                             g.drift_time_field + " (ns)", g.unit,
+                                                             out.plots_dir() / "residuals_vs_drift_time"),
+                              out, "Residuals versus drift time: model" +
+                                       std::string(with_trapezoid ? " and trapezoid filter" : "")));
 }
 
 std::vector<double> residuals(const RegressionResult& g) {
@@ -67,6 +121,7 @@ std::vector<report::Section> regression_sections(const PageInputs& in, const Run
   if (!g.by_energy.empty())
     s.images.push_back(image_of(report::plot_resolution_vs_energy(g.by_energy, g.at_peaks, dir / "resolution"), out,
                                 "Residual FWHM versus energy"));
+  add_drift_time(g, out, s);
   return {s};
 }
 
@@ -90,7 +145,11 @@ std::vector<report::Section> training_sections(const PageInputs& in, const RunDi
   report::Section s;
   s.title = "Training";
   if (boosting)
-    s.paragraphs.push_back("Log-loss per boosting round on the training and validation events; the model keeps the "
+    s.paragraphs.push_back(std::string(in.record->task == "regression" ? "The regression loss (RMSE, or MAE for "
+                                                                          "model.regression_loss = absolute_error; a "
+                                                                          "residual regression's in per mille)"
+                                                                        : "Log-loss") +
+                           " per boosting round on the training and validation events; the model keeps the "
                            "round with the lowest validation loss.");
   else if (in.record->family == "neural")
     s.paragraphs.push_back("Loss per epoch on the training and validation events, and the validation metric; the "

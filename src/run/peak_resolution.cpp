@@ -1,4 +1,5 @@
-// Peak widths of the model's and the trapezoid filter's energy spectra (metrics.hpp).
+// Peak widths and centroids of the model's and the trapezoid filter's energy spectra
+// (metrics.hpp).
 #include <algorithm>
 #include <cmath>
 
@@ -17,7 +18,7 @@ constexpr double kMinWindowKev = 10.0;  // the trapezoid's peaks (~2.5 keV FWHM)
 constexpr double kBinsPerWindow = 80.0;
 
 // Half-width of the fit window: 4 sigma of the spread of the spectrum's values around the
-// peak (estimated from the events whose reference energy is within 5 keV), at least 10 keV.
+// peak (estimated from the events whose target energy is within 5 keV), at least 10 keV.
 double window_kev(const std::vector<double>& values, const std::vector<double>& reference, double peak_kev) {
   std::vector<double> near;
   for (std::size_t i = 0; i < values.size(); ++i)
@@ -37,8 +38,14 @@ PeakWidth peak_width(const std::vector<double>& values, double peak_kev, double 
     const auto bins = static_cast<std::size_t>(kBinsPerWindow);
     const auto h = dsp::make_histogram(in, peak_kev - half_kev, peak_kev + half_kev, bins);
     const auto f = dsp::fit_peak(h, peak_kev - half_kev, peak_kev + half_kev, peak_kev, half_kev / 8.0);
-    if (f.converged) w.fwhm_fit_kev = f.fwhm;
-    else w.fit_error = "the fit did not converge";
+    if (f.converged) {
+      w.fwhm_fit_kev = f.fwhm;
+      w.centroid_kev = f.centroid;
+      w.centroid_err_kev = f.centroid_err;
+      w.bias_kev = f.centroid - peak_kev;
+    } else {
+      w.fit_error = "the fit did not converge";
+    }
   } catch (const core::InputError& e) {
     w.fit_error = e.what();
   }
@@ -48,7 +55,8 @@ PeakWidth peak_width(const std::vector<double>& values, double peak_kev, double 
 }  // namespace
 
 std::vector<PeakResolution> peak_resolutions(const std::vector<double>& predicted_kev,
-                                             const std::vector<double>& reference_kev) {
+                                             const std::vector<double>& reference_kev,
+                                             const std::vector<double>& target_kev) {
   using namespace core;
   const std::vector<std::pair<std::string, double>> peaks = {
       {"583.2 keV", kTl208_583Kev}, {"DEP", kDepKev}, {"SEP", kSepKev}, {"FEP", kTl208PeakKev}};
@@ -57,7 +65,7 @@ std::vector<PeakResolution> peak_resolutions(const std::vector<double>& predicte
     PeakResolution p;
     p.name = name;
     p.energy_kev = e;
-    p.model = peak_width(predicted_kev, e, window_kev(predicted_kev, reference_kev, e));
+    p.model = peak_width(predicted_kev, e, window_kev(predicted_kev, target_kev, e));
     p.reference = peak_width(reference_kev, e, kMinWindowKev);
     out.push_back(p);
   }

@@ -12,7 +12,7 @@ namespace wl::run {
 PredictSummary run_prediction(const PredictOptions& o) {
   const auto model_file = std::filesystem::is_directory(o.model) ? o.model / "model.pt" : o.model;
   core::check_output_file(o.out, o.force, {o.data, model_file, o.preprocess});
-  const auto scorer = load_scorer(o.model, {o.batch_size, o.threads, o.preprocess, o.mc_samples, o.mc_seed});
+  const auto scorer = load_scorer(o.model, {o.batch_size, o.threads, o.preprocess, o.mc_samples, o.mc_seed, o.device});
   OpenOptions oo;
   oo.all_events = o.all_events;
   auto src = scorer->open(o.data, oo);

@@ -1,5 +1,7 @@
 #include "wavelearn/run/predictions.hpp"
 
+#include <algorithm>
+
 #include "wavelearn/io/lh5_writer.hpp"
 
 namespace wl::run {
@@ -15,6 +17,13 @@ io::Table predictions_table(const EventTable& e, const std::vector<ScoreColumn>&
   }
   t.add("id", std::move(id));
   t.add("event_index", std::move(index));
+  // Data of several files: which file (0-based, in list order) each event is in; event_index
+  // counts across them.
+  if (!e.file.empty() && *std::max_element(e.file.begin(), e.file.end()) > 0) {
+    std::vector<double> file;
+    for (const auto r : s.rows) file.push_back(static_cast<double>(e.file[r]));
+    t.add("file_index", std::move(file));
+  }
   if (!e.energy_kev.empty()) t.add("energy_kev", std::move(energy));
   for (std::size_t c = 0; c < columns.size(); ++c) t.add(columns[c].name, s.column(c));
   for (const auto& [name, values] : e.fields) {

@@ -12,6 +12,10 @@ const std::vector<double>* EventTable::field(const std::string& name) const {
 
 bool is_energy_target(const std::string& target) { return target == "energy" || target == "energy_label"; }
 
+bool is_kev_target(const std::string& target) {
+  return is_energy_target(target) || target == "truth_energy_kev" || target == "truth_visible_energy_kev";
+}
+
 const std::vector<double>* EventTable::target_values(const std::string& target) const {
   const auto* t = field(target);
   return !t && is_energy_target(target) && !energy_kev.empty() ? &energy_kev : t;

@@ -11,12 +11,14 @@
 #include "event_fields.hpp"
 #include "spread.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/core/parallel.hpp"
 #include "wavelearn/data/loader.hpp"
 #include "wavelearn/data/pipeline.hpp"
 #include "wavelearn/nn/model_io.hpp"
 #include "wavelearn/run/neural_access.hpp"
 #include "wavelearn/run/scorer.hpp"
+#include "wavelearn/train/device.hpp"
 
 namespace wl::run {
 
@@ -54,7 +56,9 @@ class NeuralScorer : public Scorer {
  public:
   NeuralScorer(const fs::path& model_pt, RunRecord r, const ScorerOptions& o) : model_pt_(model_pt), opt_(o) {
     record_ = std::move(r);
-    mf_ = nn::load_model(model_pt);
+    device_ = train::torch_device(o.device, "--device");
+    mf_ = nn::load_model(model_pt);  // CPU tensors, whatever device trained it
+    if (!device_.is_cpu()) mf_.module.to(device_);
     use_score_ = nn::has_method(mf_.module, "score");
     if (!mf_.metadata_json.empty()) meta_ = nlohmann::json::parse(mf_.metadata_json);
     preprocess_json_ = o.preprocess_json.empty() ? mf_.preprocess_json : read_file(o.preprocess_json);
@@ -78,7 +82,9 @@ class NeuralScorer : public Scorer {
   }
 
   std::unique_ptr<EventSource> open(const std::string& data_file, const OpenOptions& o) const override {
-    if (!fs::exists(data_file)) throw core::InputError(data_file + ": no such data file");
+    // Several files (a pattern or a list) are checked file by file when opened.
+    if (!core::is_file_list(data_file) && !fs::exists(data_file))
+      throw core::InputError(data_file + ": no such data file");
     auto pre = data::Preprocessor::from_json(preprocess_json_, preprocess_source_);
     auto pd = data::prepare_prediction_data(data_file, std::move(pre), model_pt_.string(), opt_.batch_size,
                                             !o.all_events, true);
@@ -118,6 +124,7 @@ class NeuralScorer : public Scorer {
   }
 
   int64_t raw_width_ = 1;
+  c10::Device device_{c10::DeviceType::CPU};
 
   fs::path model_pt_;
   ScorerOptions opt_;
@@ -162,7 +169,9 @@ std::vector<ScoreColumn> NeuralScorer::head_columns() const {
 
 torch::Tensor NeuralScorer::forward(const torch::Tensor& x) const {
   try {
-    auto s = use_score_ ? mf_.module.get_method("score")({x}).toTensor() : mf_.module.forward({x}).toTensor();
+    const auto xd = x.to(device_);
+    auto s = use_score_ ? mf_.module.get_method("score")({xd}).toTensor() : mf_.module.forward({xd}).toTensor();
+    s = s.cpu();  // the scores' consumers read host memory
     return s.dim() == 1 ? s.unsqueeze(1) : s;
   } catch (const c10::Error& e) {
     std::string what = e.what_without_backtrace();

@@ -22,7 +22,8 @@ namespace {
 class TableSource : public EventSource {
  public:
   TableSource(const std::string& path, const tabular::MatrixOptions& mo) {
-    const io::Table table = io::read_table_h5(path);
+    io::Table table = io::read_table_h5(path);
+    tabular::add_derived_label(table, mo.label);
     auto opts = mo;
     if (!opts.label.empty() && !table.has(opts.label)) opts.label.clear();  // unlabelled table: predict only
     matrix_label_ = opts.label;
@@ -62,6 +63,8 @@ class TableSource : public EventSource {
     for (const auto& name : table.names)
       if (name.rfind("psd_label", 0) == 0 || name.rfind("truth_", 0) == 0 || name.rfind("avse_", 0) == 0)
         e.fields[name] = column_at(name);
+    // The DSP drift time: the energy report shows residuals against it.
+    if (table.has("drift_time_ns")) e.fields["drift_time_ns"] = column_at("drift_time_ns");
     // The run's own label or regression target, whatever its name: the metrics compare with it.
     if (!matrix_label_.empty() && table.has(matrix_label_)) e.fields[matrix_label_] = column_at(matrix_label_);
   }
@@ -82,13 +85,18 @@ class TabularScorer : public Scorer {
   // A model with a predictive uncertainty (the GP) adds its spread: for the GP classifier
   // the standard deviation of the latent f (logit scale), not of P(signal). A regression
   // names its columns as the neural gaussian head does (pred_T, pred_T_sigma), so the
-  // regression metrics, the conformal interval and the 1/2-sigma coverage all apply.
+  // regression metrics, the conformal interval and the 1/2-sigma coverage all apply; a BDT
+  // regression has no sigma column.
   std::vector<ScoreColumn> columns() const override {
     const auto& target = policy_.matrix.label;
-    if (policy_.matrix.regression)
-      return {{"pred_" + target, target, "regression"}, {"pred_" + target + "_sigma", target, "sigma"}};
+    const bool spread = model_->has_predict_std();
+    if (policy_.matrix.regression) {
+      std::vector<ScoreColumn> c{{"pred_" + target, target, "regression"}};
+      if (spread) c.push_back({"pred_" + target + "_sigma", target, "sigma"});
+      return c;
+    }
     std::vector<ScoreColumn> c{{"score", target, "binary"}};
-    if (model_->has_predict_std()) c.push_back({"score_std", target, "spread"});
+    if (spread) c.push_back({"score_std", target, "spread"});
     return c;
   }
   std::string description() const override { return model_->description(); }
@@ -100,11 +108,19 @@ class TabularScorer : public Scorer {
     return std::make_unique<TableSource>(data_file, mo);
   }
 
+  // A residual regression (task.residual_of) predicts the relative correction to its base
+  // column; the scores are the target in its units, base * (1 + correction), and a sigma
+  // scales with the base the same way.
   std::vector<double> score(EventSource& source, const std::vector<std::size_t>& rows) const override {
     auto& src = dynamic_cast<TableSource&>(source);
-    if (!model_->has_predict_std()) return model_->predict(src.matrix_.subset(rows));
+    const auto x = src.matrix_.subset(rows);
     std::vector<double> spread;
-    const auto p = model_->predict_with_std(src.matrix_.subset(rows), spread);
+    auto p = model_->has_predict_std() ? model_->predict_with_std(x, spread) : model_->predict(x);
+    if (!policy_.matrix.residual_of.empty()) {
+      for (std::size_t i = 0; i < p.size(); ++i) p[i] = tabular::from_relative_residual(p[i], x.base[i]);
+      for (std::size_t i = 0; i < spread.size(); ++i) spread[i] *= x.base[i] / tabular::kResidualScale;
+    }
+    if (spread.empty()) return p;
     std::vector<double> out(2 * p.size());  // row-major: score, score_std
     for (std::size_t i = 0; i < p.size(); ++i) out[2 * i] = p[i], out[2 * i + 1] = spread[i];
     return out;

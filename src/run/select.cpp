@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "wavelearn/core/error.hpp"
 #include "wavelearn/core/rng.hpp"
 
 namespace wl::run {
@@ -37,8 +38,11 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 std::vector<uint8_t> parts_of(const EventTable& t, const SplitRecord& s) {
+  if (s.group_by == core::GroupBy::kFile && t.file.size() != t.size())
+    throw core::InputError(t.source + ": the run's split groups by file, and this data has no file of each event");
   const auto& keys = s.group_by == core::GroupBy::kDetector ? t.detector
                      : s.group_by == core::GroupBy::kRun    ? t.run
+                     : s.group_by == core::GroupBy::kFile   ? t.file
                                                             : t.id;
   return core::assign_parts(keys, s.fractions, s.seed, s.group_by);
 }

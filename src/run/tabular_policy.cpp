@@ -24,6 +24,7 @@ TabularPolicy read_tabular_policy(const RunDir& dir) {
     m.features = j.at("features").get<std::vector<std::string>>();
     m.label = j.value("label", std::string());
     m.regression = j.value("task", std::string("classification")) == "regression";
+    m.residual_of = j.value("residual_of", std::string());
     m.missing = j.at("missing").get<std::string>() == "keep" ? tabular::MissingPolicy::kKeep
                                                              : tabular::MissingPolicy::kDrop;
     m.drop_bad_quality = j.at("drop_bad_quality").get<bool>();
@@ -42,6 +43,7 @@ void write_tabular_policy(const RunDir& dir, const TabularPolicy& p) {
                                {"features", m.features},
                                {"label", m.label},
                                {"task", m.regression ? "regression" : "classification"},
+                               {"residual_of", m.residual_of},
                                {"missing", m.missing == tabular::MissingPolicy::kKeep ? "keep" : "drop"},
                                {"drop_bad_quality", m.drop_bad_quality},
                                {"energy_column", m.energy_column},

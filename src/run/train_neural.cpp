@@ -7,6 +7,7 @@
 #include "data_quality.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/data/dataset.hpp"
 #include "wavelearn/eval/json.hpp"
 #include "wavelearn/run/record.hpp"
@@ -50,9 +51,12 @@ nlohmann::json training_block(const train::RunSummary& s) {
                       {"train_seconds", s.train_seconds}, {"train_samples_per_s", s.train_samples_per_s},
                       {"inference_samples_per_s", eval::finite_or_null(s.inference_samples_per_s)},
                       {"inference_batch_size", s.inference_batch_size}, {"seed", s.seed}, {"threads", s.threads},
+                      {"device", s.device}, {"mixed_precision", s.mixed_precision},
                       {"torch_version", TORCH_VERSION}, {"data_file", s.data_file},
-                      {"data_file_bytes", std::filesystem::file_size(s.data_file)}};
+                      {"data_file_bytes", core::total_file_bytes(s.data_file)}};
   if (s.init_from) t["init_from"] = train::to_json(*s.init_from);
+  t["world_size"] = s.world_size;
+  if (s.world_size > 1) t["all_reduce_ms_per_step"] = s.all_reduce_ms_per_step;
   if (!converged)
     t["convergence"] = "the validation loss was still improving at the last epoch (best epoch " +
                        std::to_string(s.best_epoch) + " of " + std::to_string(s.epochs_done) +
@@ -64,8 +68,9 @@ nlohmann::json training_block(const train::RunSummary& s) {
 // are unusable. On a copy of the config, so the survey marks no key as read.
 nlohmann::json survey_training_file(const core::Config& config) {
   const core::Config probe = config;
-  const auto open = data::dataset_config_from(probe).open;
-  const auto path = probe.get<std::string>("data.file");
+  const auto dataset = data::dataset_config_from(probe);
+  const auto& open = dataset.open;
+  const auto& path = dataset.path;
   try {
     const auto survey = detail::survey_quality(path, open);
     const auto warning = detail::quality_warning(survey);
@@ -76,26 +81,41 @@ nlohmann::json survey_training_file(const core::Config& config) {
   }
 }
 
-}  // namespace
-
-std::string train_neural(const core::Config& config_in, const RunDir& dir, const TrainOptions& o) {
+// The configuration with data.file from --data, or on resume from the run's config.toml.
+core::Config with_data_file(const core::Config& config_in, const TrainOptions& o) {
   core::Config config = config_in;
   // Set verbatim: a path is not TOML (quotes and backslashes must survive).
   if (!o.data.empty()) config.set_string("data.file", o.data, "--data");
   // Resuming with a preset and no --data continues on the run's own file (its config.toml
   // is written before the first epoch, so an interrupted run has it).
-  if (o.data.empty() && o.resume && !config.has("data.file") && dir.has("config.toml")) {
-    const auto saved = core::Config::load(dir.file("config.toml"));
+  const auto saved_path = o.out / "config.toml";
+  if (o.data.empty() && o.resume && !config.has("data.file") && std::filesystem::exists(saved_path)) {
+    const auto saved = core::Config::load(saved_path);
     if (saved.has("data.file"))
-      config.set_string("data.file", saved.get<std::string>("data.file"), dir.file("config.toml").string());
+      config.set_string("data.file", saved.get<std::string>("data.file"), saved_path.string());
   }
+  return config;
+}
+
+}  // namespace
+
+void train_neural_rank(const core::Config& config_in, const TrainOptions& o) {
+  const core::Config config = with_data_file(config_in, o);
+  (void)config.get<std::string>("name", "");  // rank 0 records it; read so it counts as known
+  train::RunOptions ro{o.out, o.resume, o.resume_with_changes, true, o.threads, o.dist};
+  train::install_interrupt_handler();
+  train::run_training(config, ro);
+}
+
+std::string train_neural(const core::Config& config_in, const RunDir& dir, const TrainOptions& o) {
+  core::Config config = with_data_file(config_in, o);
   {
     const core::Config probe = config;  // the members read every key themselves
     const int members = train::train_spec_from(probe).ensemble;
     if (members > 1) return train_ensemble(config, dir, o, members);
   }
   const std::string name = config.get<std::string>("name", dir.path().filename().string());
-  train::RunOptions ro{dir.path(), o.resume, o.resume_with_changes, o.quiet, o.threads};
+  train::RunOptions ro{dir.path(), o.resume, o.resume_with_changes, o.quiet, o.threads, o.dist};
   train::install_interrupt_handler();
   const auto s = train::run_training(config, ro);
   // After training, so that a config error is the only line a refused run prints.

@@ -45,13 +45,16 @@ TabularPlan plan_from(const core::Config& config, const std::string& default_nam
   p.split.fractions = f;
   if (f.train <= 0) throw InputError("config key 'data.train_fraction' must be > 0");
   p.split.group_by = core::group_by_from_string(config.get<std::string>("data.group_by", "event"));
+  if (p.split.group_by == core::GroupBy::kFile)
+    throw InputError("config key 'data.group_by' = \"file\": a feature table is one file; group by file in waveform runs");
   p.split.seed = config.get<uint64_t>("seed", 42);
   p.policy.class_weight = config.get<std::string>("task.class_weight", "none");
   // A regression has no classes to balance; a weight asked for anyway is a mistake.
   if (p.policy.matrix.regression && p.policy.class_weight != "none")
     throw InputError("config key 'task.class_weight' = \"" + p.policy.class_weight +
                      "\" needs model.task = \"classification\" (a regression has no classes)");
-  p.want_shap = p.model->type() == "bdt" && config.get<bool>("explain.shap", true);
+  // TreeSHAP's outputs speak of log-odds: a classifier's only.
+  p.want_shap = config.get<bool>("explain.shap", true) && p.model->type() == "bdt" && !p.policy.matrix.regression;
   p.name = config.get<std::string>("name", default_name);
   config.mark_used("data.file");  // the neural trainer's key; the table comes from --data here
   config.check_all_used();
@@ -134,8 +137,9 @@ nlohmann::json training_block(const tabular::TabularModel& m, std::size_t n_trai
 std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   auto plan = plan_from(config, dir.path().filename().string());
-  const io::Table table = io::read_table_h5(o.data);
+  io::Table table = io::read_table_h5(o.data);
   auto& mo = plan.policy.matrix;
+  tabular::add_derived_label(table, mo.label);
   if (mo.energy_threshold >= 0) {
     mo.energy_column = tabular_energy_column(table);
     if (mo.energy_column.empty())
@@ -152,8 +156,9 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   if (train.n_rows() == 0) throw InputError(o.data + ": the training part is empty");
   plan.model->set_threads(o.threads);
   if (!o.quiet)
-    std::fprintf(stderr, "training %s %s of %s on %zu events (validation %zu, held-out test %zu, class weights %s)\n",
+    std::fprintf(stderr, "training %s %s of %s%s on %zu events (validation %zu, held-out test %zu, class weights %s)\n",
                  plan.model->type().c_str(), mo.regression ? "regression" : "classifier", mo.label.c_str(),
+                 mo.residual_of.empty() ? "" : (" relative to " + mo.residual_of).c_str(),
                  train.n_rows(), val.n_rows(), n_test, plan.policy.class_weight.c_str());
   plan.model->fit(fit_inputs(train, val, plan.policy.class_weight));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -169,6 +174,7 @@ std::string train_tabular(const core::Config& config, const RunDir& dir, const T
   training["data"] = {{"file", data_path}, {"n_input", rep.n_input}, {"n_used", all.n_rows()},
                       {"dropped_label_nan", rep.dropped_label}, {"dropped_quality", rep.dropped_quality},
                       {"dropped_missing", rep.dropped_missing}, {"dropped_energy", rep.dropped_energy},
+                      {"dropped_base", rep.dropped_base},
                       {"kept_missing", rep.kept_missing}};
   if (plan.want_shap) {
     const auto test = all.subset(rows_of(parts, n_test ? core::kTestPart : core::kValidationPart));

@@ -36,7 +36,8 @@ void regression_warnings(const RegressionResult& g, std::vector<std::string>& w)
 
 // A/E labels: the current amplitude A and an energy E among the inputs make A/E.
 bool ae_from_parts(const std::string& label, const std::vector<std::string>& features) {
-  if (!starts_with(label, "psd_label_low_avse") && !starts_with(label, "psd_label_high_avse")) return false;
+  if (!starts_with(label, "psd_label_low_avse") && !starts_with(label, "psd_label_high_avse") && label != "psd_pass")
+    return false;
   bool a = false, e = false;
   for (const auto& f : features) {
     a |= starts_with(f, "current_amp");
@@ -48,14 +49,18 @@ bool ae_from_parts(const std::string& label, const std::vector<std::string>& fea
 }  // namespace
 
 std::vector<std::string> derived_from_label(const std::string& label, const std::vector<std::string>& features) {
-  const char* prefix = nullptr;
-  if (starts_with(label, "psd_label_low_avse") || starts_with(label, "psd_label_high_avse")) prefix = "avse";
-  if (starts_with(label, "psd_label_dcr")) prefix = "dcr";
-  if (starts_with(label, "psd_label_lq")) prefix = "lq";
+  std::vector<const char*> prefixes;
+  if (starts_with(label, "psd_label_low_avse") || starts_with(label, "psd_label_high_avse")) prefixes = {"avse"};
+  if (starts_with(label, "psd_label_dcr")) prefixes = {"dcr"};
+  if (starts_with(label, "psd_label_lq")) prefixes = {"lq"};
+  if (label == "psd_pass") prefixes = {"avse", "dcr", "lq"};  // every cut defines it
   std::vector<std::string> out;
-  if (!prefix) return out;
   for (const auto& f : features)
-    if (starts_with(f, prefix)) out.push_back(f);
+    for (const auto& p : prefixes)
+      if (starts_with(f, p)) {
+        out.push_back(f);
+        break;
+      }
   return out;
 }
 

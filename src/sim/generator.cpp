@@ -4,12 +4,13 @@
 #include <cmath>
 
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/sim/response.hpp"
 #include "wavelearn/sim/spectrum.hpp"
 
 namespace wl::sim {
 
 Generator::Generator(const SimParams& params, uint64_t seed, std::size_t n_events, std::size_t first_event)
-    : params_((params.validate(), params)),
+    : params_((params.validate(), with_response_overrides(params))),
       seed_(seed),
       n_events_(n_events),
       first_event_(first_event),
@@ -65,6 +66,21 @@ void Generator::add_slow(int detector, double amp_adc, double tau_ns, std::size_
   }
 }
 
+namespace {
+
+// Charge trapped on the way to the contact: each site keeps a fraction falling with its
+// drift time, and the collected (visible) energy is what is left.
+void apply_trapping(double trapping_per_us, EventTruth& t) {
+  float visible = 0.0f;
+  for (int s = 0; s < t.n_sites; ++s) {
+    t.site_energy_kev[s] *= static_cast<float>(trapping_kept_fraction(trapping_per_us, t.site_drift_ns[s]));
+    visible += t.site_energy_kev[s];
+  }
+  t.visible_energy_kev = visible;
+}
+
+}  // namespace
+
 void Generator::generate_event(std::size_t index, float* out, EventTruth& t) const {
   const SimParams& p = params_;
   core::Rng rng(seed_, index);
@@ -87,6 +103,7 @@ void Generator::generate_event(std::size_t index, float* out, EventTruth& t) con
   for (int s = 0; s < t.n_sites; ++s)
     t.site_drift_ns[s] = static_cast<float>(templates_.drift_of_bin(templates_.bin_of(t.site_drift_ns[s])));
   t.drift_time_ns = static_cast<float>(templates_.drift_of_bin(templates_.bin_of(t.drift_time_ns)));
+  if (p.response.trapping_per_us > 0) apply_trapping(p.response.trapping_per_us, t);
 
   // Baseline and noise (keV-equivalent noise scaled by this detector's gain).
   const float base = static_cast<float>(d.baseline_adc + p.baseline_jitter_adc * (2.0 * rng.uniform() - 1.0));
@@ -112,6 +129,8 @@ void Generator::generate_event(std::size_t index, float* out, EventTruth& t) con
              slow_start, out);
   }
   if (p.pileup_fraction > 0.0 && rng.uniform() < p.pileup_fraction) add_pileup(d, rng, start, out, t);
+  // The readout sees the whole record, pulses and detector noise alike.
+  if (p.response.has_waveform_stage()) apply_response_stage(p.response, dt, rng, out, n);
 }
 
 // Placed away from the record's edges by pileup_margin_ns; nothing when the record is too

@@ -53,6 +53,7 @@ void validate_settable(const SimParams& p) {
 
 void SimParams::validate() const {
   validate_settable(*this);
+  response.validate(sample_period_ns);
   require(sample_period_ns > 0 && std::isfinite(sample_period_ns), "sample_period_ns", "must be > 0");
   require(n_samples >= 16, "n_samples", "must be >= 16");
   require(n_detectors >= 1 && n_detectors <= 1000, "n_detectors", "must be in [1, 1000]");
@@ -187,6 +188,16 @@ void for_each_parameter(P& p, F&& f) {
 }
 
 }  // namespace
+
+SimParams with_response_overrides(const SimParams& p) {
+  SimParams out = p;
+  if (p.response.decay_tau_max_ns > 0) {
+    out.decay_tau_min_ns = p.response.decay_tau_min_ns;
+    out.decay_tau_max_ns = p.response.decay_tau_max_ns;
+  }
+  if (p.response.pileup_fraction >= 0) out.pileup_fraction = p.response.pileup_fraction;
+  return out;
+}
 
 std::vector<std::pair<std::string, double>> parameter_list(const SimParams& p) {
   std::vector<std::pair<std::string, double>> out;

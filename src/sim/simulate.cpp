@@ -114,6 +114,9 @@ void write_attributes(io::MjdWriter& w, const Generator& g, const SimulateOption
   w.set_attribute("sim_detector_eps", join(d, &DetectorParams::eps));
   w.set_attribute("sim_detector_white_noise_kev", join(d, &DetectorParams::white_noise_kev));
   w.set_attribute("sim_detector_drift_max_ns", join(d, &DetectorParams::drift_max_ns));
+  // The detector-response stage: its name and every key (docs/simulation.md).
+  for (const auto& [key, value] : response_attributes(g.params().response))
+    w.set_attribute(key == "name" ? std::string("response") : "response_" + key, value);
   w.set_attribute("truth_event_class_codes",
                   std::string("0 bulk single-site, 1 bulk multi-site, 2 near point contact, "
                               "3 surface alpha, 4 transition layer"));
@@ -288,6 +291,7 @@ SimulateSummary simulate_to_file(const SimulateOptions& o) {
   SimulateSummary s;
   s.n_events = o.n_events;
   s.threads = threads;
+  s.response = p.response.name;
   generate_all(gen, o, threads, writer, cols, labeller, s);
   cols.write(writer);
   write_attributes(writer, gen, o);
@@ -309,6 +313,7 @@ std::string format_summary(const SimulateSummary& s, const std::string& out_path
                 s.n_events, out_path.c_str(), s.total_seconds, s.waveforms_per_second(), s.threads,
                 s.generation_rate_per_core());
   os << line;
+  os << "detector response: " << s.response << "\n";
   os << "event classes (truth_event_class):\n";
   for (int c = 0; c < kNumEventClasses; ++c) {
     const std::size_t n = s.class_counts[static_cast<std::size_t>(c)];

@@ -3,6 +3,7 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -21,8 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Booster attribute holding the feature names, so model.json is self-describing.
+// Booster attributes holding the feature names and the task, so model.json is self-describing.
 constexpr const char* kFeatureAttr = "wavelearn_features";
+constexpr const char* kTaskAttr = "wavelearn_task";  // "classification" or the regression loss
 
 void check(int rc, const char* what) {
   if (rc == 0) return;
@@ -41,10 +43,10 @@ class DMatrix {
     check(XGDMatrixCreateFromMat(x.values.data(), x.n_rows(), x.n_features(),
                                  std::numeric_limits<float>::quiet_NaN(), &h_),
           "DMatrix");
-    if (!x.label.empty()) {
-      std::vector<float> y(x.label.begin(), x.label.end());
-      check(XGDMatrixSetFloatInfo(h_, "label", y.data(), y.size()), "labels");
-    }
+    // A classifier's 0/1 label, or a regression's float target.
+    std::vector<float> y(x.label.begin(), x.label.end());
+    if (y.empty()) y.assign(x.target.begin(), x.target.end());
+    if (!y.empty()) check(XGDMatrixSetFloatInfo(h_, "label", y.data(), y.size()), "labels");
     if (weight && !weight->empty()) {
       check(XGDMatrixSetFloatInfo(h_, "weight", weight->data(), weight->size()), "weights");
     }
@@ -64,6 +66,19 @@ std::string join(const std::vector<std::string>& v, char sep) {
   return s;
 }
 
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+double mean_of(const std::vector<double>& v) {
+  double sum = 0.0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0.0 : sum / static_cast<double>(v.size());
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::stringstream ss(s);
@@ -72,9 +87,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-// "[3]\ttrain-logloss:0.41\tvalidation-logloss:0.45" -> the value after `name-logloss:`.
-double metric_value(const std::string& eval, const std::string& name) {
-  const std::string key = name + "-logloss:";
+// "[3]\ttrain-logloss:0.41\tvalidation-logloss:0.45" -> the value after `name-<metric>:`.
+double metric_value(const std::string& eval, const std::string& name, const std::string& metric) {
+  const std::string key = name + "-" + metric + ":";
   const auto pos = eval.find(key);
   if (pos == std::string::npos) return std::nan("");
   return std::strtod(eval.c_str() + pos + key.size(), nullptr);
@@ -97,7 +112,9 @@ int BdtModel::n_trees() const {
 void BdtModel::fit(const FitInputs& in) {
   const FeatureMatrix& train = *in.train;
   if (train.n_rows() == 0) throw InputError("bdt: no training events");
-  if (train.label.size() != train.n_rows()) throw InputError("bdt: training events need labels");
+  regression_ = !train.target.empty();
+  if (train.label.size() != train.n_rows() && train.target.size() != train.n_rows())
+    throw InputError("bdt: training events need labels or regression targets");
   const bool has_val = in.validation && in.validation->n_rows() > 0;
   DMatrix dtrain(train, &in.train_weight);
   std::unique_ptr<DMatrix> dval;
@@ -114,8 +131,13 @@ void BdtModel::fit(const FitInputs& in) {
     std::snprintf(buf, sizeof buf, "%.17g", v);
     return std::string(buf);
   };
-  set("objective", "binary:logistic");
-  set("eval_metric", "logloss");
+  // A regression's boosting starts at the training targets' mean (median for the absolute
+  // error): XGBoost's default 0.5 would cost rounds on a target far from it.
+  const bool absolute = settings_.regression_loss == "absolute_error";
+  const std::string metric = !regression_ ? "logloss" : absolute ? "mae" : "rmse";
+  set("objective", objective());
+  set("eval_metric", metric);
+  if (regression_) set("base_score", num(absolute ? median_of(train.target) : mean_of(train.target)));
   set("verbosity", "0");
   set("max_depth", std::to_string(settings_.max_depth));
   set("eta", num(settings_.eta));
@@ -141,7 +163,7 @@ void BdtModel::fit(const FitInputs& in) {
     const char* out = nullptr;
     check(XGBoosterEvalOneIter(b, it, evals.data(), eval_names.data(), evals.size(), &out), "eval");
     const std::string text(out);
-    RoundLoss row{it, metric_value(text, "train"), dval ? metric_value(text, "validation") : std::nan("")};
+    RoundLoss row{it, metric_value(text, "train", metric), dval ? metric_value(text, "validation", metric) : std::nan("")};
     history_.push_back(row);
     const double watched = dval ? row.validation_loss : row.train_loss;
     if (watched < best) {
@@ -158,6 +180,8 @@ void BdtModel::fit(const FitInputs& in) {
   booster_ = sliced;
   feature_names_ = train.feature_names;
   check(XGBoosterSetAttr(booster_, kFeatureAttr, join(feature_names_, '\n').c_str()), "attribute");
+  check(XGBoosterSetAttr(booster_, kTaskAttr, regression_ ? settings_.regression_loss.c_str() : "classification"),
+        "attribute");
   check(XGBoosterSetParam(booster_, "nthread", std::to_string(core::resolve_threads(threads_)).c_str()), "nthread");
 }
 
@@ -233,12 +257,16 @@ void BdtModel::load(const fs::path& dir) {
   if (booster_) XGBoosterFree(booster_);
   booster_ = b;
   feature_names_ = split(attr, '\n');
+  check(XGBoosterGetAttr(b, kTaskAttr, &attr, &ok), "attribute");
+  regression_ = ok && attr && std::string(attr) != "classification";
+  if (regression_) settings_.regression_loss = attr;
   check(XGBoosterSetParam(booster_, "nthread", std::to_string(core::resolve_threads(threads_)).c_str()), "nthread");
   best_iteration_ = n_trees() - 1;
 }
 
 nlohmann::json BdtModel::summary() const {
   return {{"type", "bdt"},
+          {"objective", objective()},
           {"n_trees_max", settings_.n_trees},
           {"n_trees", n_trees()},
           {"best_iteration", best_iteration_},
@@ -253,10 +281,16 @@ nlohmann::json BdtModel::summary() const {
 }
 
 std::string BdtModel::description() const {
-  return "XGBoost gradient-boosted trees (binary:logistic, " + std::to_string(n_trees()) +
+  return "XGBoost gradient-boosted trees (" + objective() +
+         ", " + std::to_string(n_trees()) +
          " trees of depth <= " + std::to_string(settings_.max_depth) + ", eta " + std::to_string(settings_.eta) +
-         ", early stopping on the validation log-loss after " + std::to_string(settings_.early_stopping_rounds) +
+         ", early stopping on the validation " + (!regression_ ? "log-loss" : objective() == "reg:absoluteerror" ? "MAE" : "RMSE") + " after " + std::to_string(settings_.early_stopping_rounds) +
          " rounds)";
+}
+
+std::string BdtModel::objective() const {
+  if (!regression_) return "binary:logistic";
+  return settings_.regression_loss == "absolute_error" ? "reg:absoluteerror" : "reg:squarederror";
 }
 
 BdtSettings bdt_settings_from(const core::Config& c) {
@@ -270,7 +304,12 @@ BdtSettings bdt_settings_from(const core::Config& c) {
   s.lambda = c.get<double>("model.lambda", s.lambda);
   s.early_stopping_rounds = c.get<int>("model.early_stopping_rounds", s.early_stopping_rounds);
   s.tree_method = c.get<std::string>("model.tree_method", s.tree_method);
-  s.seed = c.get<uint64_t>("seed", s.seed);
+  s.regression_loss = c.get<std::string>("model.regression_loss", s.regression_loss);
+  if (s.regression_loss != "squared_error" && s.regression_loss != "absolute_error")
+    throw InputError("config key 'model.regression_loss' = \"" + s.regression_loss +
+                     "\" is not one of squared_error, absolute_error");
+  // model.seed varies the row sampling alone; the top-level seed also draws the split.
+  s.seed = c.get<uint64_t>("model.seed", c.get<uint64_t>("seed", s.seed));
   if (s.n_trees < 1) throw InputError("config key 'model.n_trees' must be >= 1");
   if (s.max_depth < 1) throw InputError("config key 'model.max_depth' must be >= 1");
   if (!(s.eta > 0 && s.eta <= 1)) throw InputError("config key 'model.eta' must lie in (0, 1]");

@@ -52,6 +52,7 @@ FeatureMatrix FeatureMatrix::subset(const std::vector<std::size_t>& rows) const 
     out.values.insert(out.values.end(), row(r), row(r) + nf);
     if (!label.empty()) out.label.push_back(label[r]);
     if (!target.empty()) out.target.push_back(target[r]);
+    if (!base.empty()) out.base.push_back(base[r]);
     out.id.push_back(id[r]);
     out.source_row.push_back(source_row[r]);
   }
@@ -59,13 +60,14 @@ FeatureMatrix FeatureMatrix::subset(const std::vector<std::size_t>& rows) const 
 }
 
 std::string MatrixReport::summary() const {
-  const std::size_t kept = n_input - dropped_label - dropped_quality - dropped_missing - dropped_energy;
+  const std::size_t kept = n_input - dropped_label - dropped_quality - dropped_missing - dropped_energy - dropped_base;
   std::string s = std::to_string(kept) + " of " + std::to_string(n_input) + " events used";
   auto add = [&](std::size_t n, const char* why) {
     if (n) s += ", " + std::to_string(n) + " dropped (" + why + ")";
   };
   add(dropped_energy, "energy below threshold");
   add(dropped_label, "label or target NaN");
+  add(dropped_base, "residual base not a positive number");
   add(dropped_quality, "DSP quality flag set");
   add(dropped_missing, "non-finite feature");
   if (kept_missing) s += ", " + std::to_string(kept_missing) + " kept with missing features (NaN)";
@@ -80,9 +82,35 @@ const std::vector<std::string>& default_physics_features() {
   return names;
 }
 
-FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
-                           const std::string& source, MatrixReport* report) {
-  const auto& names = options.features.empty() ? default_physics_features() : options.features;
+void add_derived_label(io::Table& table, const std::string& label) {
+  if (label != "psd_pass" || table.has(label)) return;
+  std::vector<const std::vector<double>*> labels;
+  for (std::size_t i = 0; i < table.names.size(); ++i)
+    if (table.names[i].rfind("psd_label", 0) == 0) labels.push_back(&table.columns[i]);
+  if (labels.empty()) return;
+  std::vector<double> pass(table.n_rows(), 1.0);
+  for (const auto* c : labels)
+    for (std::size_t r = 0; r < pass.size(); ++r) {
+      if (std::isnan((*c)[r])) pass[r] = std::nan("");
+      else if ((*c)[r] != 1.0 && !std::isnan(pass[r])) pass[r] = 0.0;
+    }
+  table.add(label, std::move(pass));
+}
+
+namespace {
+
+// The columns an event policy reads, resolved once (null where an option is off).
+struct PolicyColumns {
+  std::vector<const std::vector<double>*> features;
+  const std::vector<double>* label = nullptr;
+  const std::vector<double>* base = nullptr;
+  const std::vector<double>* quality = nullptr;
+  const std::vector<double>* energy = nullptr;
+  const std::vector<double>* ids = nullptr;
+};
+
+PolicyColumns policy_columns(const io::Table& table, const MatrixOptions& options,
+                             const std::vector<std::string>& names, const std::string& source) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (names[i] == names[j]) throw InputError(source + ": feature '" + names[i] + "' listed twice");
@@ -91,52 +119,63 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
       throw InputError(source + ": feature '" + names[i] + "' is also the label (task.label)");
     }
   }
-  std::vector<const std::vector<double>*> cols;
-  for (const auto& n : names) cols.push_back(&require_column(table, n, "feature", source));
-  const std::vector<double>* label = options.label.empty() ? nullptr
-                                     : &require_column(table, options.label,
-                                                       options.regression ? "regression target" : "label", source);
-  const std::vector<double>* quality =
-      options.drop_bad_quality && table.has("quality") ? &table.column("quality") : nullptr;
-  const std::vector<double>* energy = nullptr;
-  if (options.energy_threshold >= 0.0 && !options.energy_column.empty()) {
-    energy = &require_column(table, options.energy_column, "energy column", source);
-  }
-  const std::vector<double>* ids = table.has("id") ? &table.column("id") : nullptr;
+  PolicyColumns c;
+  for (const auto& n : names) c.features.push_back(&require_column(table, n, "feature", source));
+  if (!options.label.empty())
+    c.label = &require_column(table, options.label, options.regression ? "regression target" : "label", source);
+  if (!options.residual_of.empty())
+    c.base = &require_column(table, options.residual_of, "residual base (task.residual_of)", source);
+  if (options.drop_bad_quality && table.has("quality")) c.quality = &table.column("quality");
+  if (options.energy_threshold >= 0.0 && !options.energy_column.empty())
+    c.energy = &require_column(table, options.energy_column, "energy column", source);
+  if (table.has("id")) c.ids = &table.column("id");
+  return c;
+}
 
+// False (and counted) for an event the policy drops; kept_missing counts a kept NaN feature.
+bool keep_row(const PolicyColumns& c, std::size_t r, const MatrixOptions& options, const std::string& source,
+              MatrixReport& rep) {
+  const auto drop = [](std::size_t& counter) {
+    ++counter;
+    return false;
+  };
+  if (c.energy && !((*c.energy)[r] > options.energy_threshold)) return drop(rep.dropped_energy);
+  if (c.label && !usable_label((*c.label)[r], r, options, source)) return drop(rep.dropped_label);
+  if (c.base && !(std::isfinite((*c.base)[r]) && (*c.base)[r] > 0.0)) return drop(rep.dropped_base);
+  if (c.quality && (*c.quality)[r] != 0.0) return drop(rep.dropped_quality);
+  bool missing = false;
+  for (const auto* f : c.features) missing |= !std::isfinite((*f)[r]);
+  if (missing && options.missing == MissingPolicy::kDrop) return drop(rep.dropped_missing);
+  rep.kept_missing += missing;
+  return true;
+}
+
+}  // namespace
+
+double relative_residual(double target, double base) { return (target - base) / base * kResidualScale; }
+
+double from_relative_residual(double residual, double base) { return base * (1.0 + residual / kResidualScale); }
+
+FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
+                           const std::string& source, MatrixReport* report) {
+  const auto& names = options.features.empty() ? default_physics_features() : options.features;
+  const auto c = policy_columns(table, options, names, source);
   MatrixReport rep;
   rep.n_input = table.n_rows();
   FeatureMatrix m;
   m.feature_names = names;
-  const std::size_t nf = names.size();
-  m.values.reserve(table.n_rows() * nf);
+  m.values.reserve(table.n_rows() * names.size());
   for (std::size_t r = 0; r < table.n_rows(); ++r) {
-    if (energy && !((*energy)[r] > options.energy_threshold)) {
-      ++rep.dropped_energy;
-      continue;
-    }
-    if (label && !usable_label((*label)[r], r, options, source)) {
-      ++rep.dropped_label;
-      continue;
-    }
-    if (quality && (*quality)[r] != 0.0) {
-      ++rep.dropped_quality;
-      continue;
-    }
-    bool missing = false;
-    for (const auto* c : cols) missing |= !std::isfinite((*c)[r]);
-    if (missing && options.missing == MissingPolicy::kDrop) {
-      ++rep.dropped_missing;
-      continue;
-    }
-    rep.kept_missing += missing;
-    for (const auto* c : cols) {
-      const double v = (*c)[r];
+    if (!keep_row(c, r, options, source, rep)) continue;
+    for (const auto* f : c.features) {
+      const double v = (*f)[r];
       m.values.push_back(std::isfinite(v) ? static_cast<float>(v) : std::nanf(""));
     }
-    if (label && options.regression) m.target.push_back((*label)[r]);
-    if (label && !options.regression) m.label.push_back((*label)[r] == 1.0);
-    m.id.push_back(ids ? (*ids)[r] : static_cast<double>(r));
+    if (c.base) m.base.push_back((*c.base)[r]);
+    if (c.label && options.regression)
+      m.target.push_back(c.base ? relative_residual((*c.label)[r], (*c.base)[r]) : (*c.label)[r]);
+    if (c.label && !options.regression) m.label.push_back((*c.label)[r] == 1.0);
+    m.id.push_back(c.ids ? (*c.ids)[r] : static_cast<double>(r));
     m.source_row.push_back(r);
   }
   if (report) *report = rep;
@@ -159,6 +198,12 @@ MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy defa
   o.drop_bad_quality = config.get<bool>("features.drop_bad_quality", true);
   o.label = config.get<std::string>("task.label");
   o.regression = regression_task_from(config);
+  o.residual_of = config.get<std::string>("task.residual_of", "");
+  if (!o.residual_of.empty() && !o.regression)
+    throw InputError("config key 'task.residual_of' = \"" + o.residual_of +
+                     "\" needs model.task = \"regression\" (a classifier has no target to correct)");
+  if (!o.residual_of.empty() && o.residual_of == o.label)
+    throw InputError("config key 'task.residual_of' = \"" + o.residual_of + "\" is the target itself (task.label)");
   o.energy_threshold = config.get<double>("data.energy_threshold_kev", -1.0);
   return o;
 }

@@ -48,9 +48,9 @@ std::unique_ptr<TabularModel> make_empty_model(const std::string& type) {
 
 std::unique_ptr<TabularModel> make_model(const core::Config& config) {
   const auto type = config.get<std::string>("model.type");
-  // Only the GP has a regression here (GpRegression); the others are binary classifiers.
-  if (regression_task_from(config) && is_tabular_type(type) && type != "gp")
-    throw InputError("config key 'model.task' = \"regression\" needs model.type = \"gp\" (" + type +
+  // The GP (GpRegression) and the BDT (reg:squarederror) regress; the others are binary classifiers.
+  if (regression_task_from(config) && is_tabular_type(type) && type != "gp" && type != "bdt")
+    throw InputError("config key 'model.task' = \"regression\" needs model.type = \"gp\" or \"bdt\" (" + type +
                      " is a binary classifier here)");
   if (type == "bdt") return std::make_unique<BdtModel>(bdt_settings_from(config));
   if (type == "svm") return std::make_unique<SvmModel>(svm_settings_from(config));

@@ -1,9 +1,12 @@
 // checkpoint.pt: a torch archive holding the model's parameters and buffers, the best
-// epoch's copies, the optimizer state, the schedule state, the counters and the history.
+// epoch's copies, the optimizer state, the schedule state, the counters and the history;
+// the loss scale with train.mixed_precision = "fp16". All CPU tensors, whatever device
+// trained: a CUDA run resumes on a machine without one.
 #include <torch/serialize.h>
 
 #include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/train/device.hpp"
 #include "wavelearn/train/trainer.hpp"
 
 namespace wl::train {
@@ -37,9 +40,13 @@ std::vector<EpochRecord> history_from(const torch::Tensor& t) {
 void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   torch::serialize::OutputArchive ar, model_ar, best_ar, opt_ar;
   const auto tensors = state_tensors();
-  for (std::size_t i = 0; i < tensors.size(); ++i) model_ar.write(std::to_string(i), tensors[i]);
-  for (std::size_t i = 0; i < best_.size(); ++i) best_ar.write(std::to_string(i), best_[i]);
+  for (std::size_t i = 0; i < tensors.size(); ++i) model_ar.write(std::to_string(i), tensors[i].cpu());
+  for (std::size_t i = 0; i < best_.size(); ++i) best_ar.write(std::to_string(i), best_[i].cpu());
+  const c10::Device cpu(c10::DeviceType::CPU);
+  if (!device_.is_cpu()) move_optimizer_state(*optimizer_, cpu);
   optimizer_->save(opt_ar);
+  if (!device_.is_cpu()) move_optimizer_state(*optimizer_, device_);
+  if (scaler_.enabled()) ar.write("grad_scaler", torch::tensor(scaler_.state(), torch::kDouble));
   ar.write("model", model_ar);
   ar.write("best", best_ar);
   ar.write("optimizer", opt_ar);
@@ -61,7 +68,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
     throw core::InputError(path.string() + ": no checkpoint to resume from");
   try {
     torch::serialize::InputArchive ar, model_ar, best_ar, opt_ar;
-    ar.load_from(path.string());
+    ar.load_from(path.string(), c10::Device(c10::DeviceType::CPU));
     torch::Tensor n_t, n_b, sched, counters, best_val, hist;
     ar.read("n_tensors", n_t);
     ar.read("n_best", n_b);
@@ -87,10 +94,14 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
     for (int64_t i = 0; i < n_b.item<int64_t>(); ++i) {
       torch::Tensor t;
       best_ar.read(std::to_string(i), t);
-      best_.push_back(t);
+      best_.push_back(t.to(device_));
     }
     ar.read("optimizer", opt_ar);
     optimizer_->load(opt_ar);
+    if (!device_.is_cpu()) move_optimizer_state(*optimizer_, device_);
+    torch::Tensor scale;
+    if (scaler_.enabled() && ar.try_read("grad_scaler", scale))
+      scaler_.set_state(std::vector<double>(scale.data_ptr<double>(), scale.data_ptr<double>() + scale.numel()));
     ar.read("schedule", sched);
     schedule_.set_state(std::vector<double>(sched.data_ptr<double>(), sched.data_ptr<double>() + sched.numel()));
     ar.read("counters", counters);

@@ -17,9 +17,10 @@ namespace {
 
 constexpr const char* kResumeFile = "resume.json";
 
-// Continuing a run for more epochs, or reporting it differently, is what resume is for.
+// Continuing a run for more epochs, or reporting it differently, is what resume is for; the
+// device is where it runs, not what it is (checkpoints hold CPU tensors).
 bool may_change_on_resume(const std::string& key) {
-  return key == "train.epochs" || key == "name" || key.rfind("eval.", 0) == 0;
+  return key == "train.epochs" || key == "name" || key == "train.device" || key.rfind("eval.", 0) == 0;
 }
 
 nlohmann::json read_resume_file(const fs::path& run) {

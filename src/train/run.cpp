@@ -15,6 +15,8 @@
 #include "wavelearn/data/pipeline.hpp"
 #include "wavelearn/nn/model_io.hpp"
 #include "wavelearn/nn/models.hpp"
+#include "wavelearn/train/dann.hpp"
+#include "wavelearn/train/device.hpp"
 #include "wavelearn/train/init_from.hpp"
 #include "wavelearn/train/interrupt.hpp"
 #include "wavelearn/train/resume_guard.hpp"
@@ -42,6 +44,7 @@ double fit_epochs(Trainer& trainer, const data::TrainingData& data, const nn::He
   const int64_t first_epoch = trainer.state().epochs_done;
   const auto t0 = std::chrono::steady_clock::now();
   auto on_epoch = [&](const Trainer& t) {
+    if (o.dist.rank != 0) return;  // one writer: rank 0
     t.save_checkpoint(ckpt);
     core::write_text_atomically(o.out / "history.csv", history_csv(t.state(), head.metric_name()));
   };
@@ -64,7 +67,13 @@ void export_model(Trainer& trainer, const data::TrainingData& data, const nn::He
   meta["n_outputs"] = head.n_outputs();
   meta["head"] = nlohmann::json::parse(head.to_json());
   meta["seed"] = seed;
+  // model.pt holds CPU tensors, whatever device trained: it loads anywhere (also in Python
+  // without a map_location). Module::to moves the parameters in place, so the trainer's
+  // optimizer still holds them when they come back.
+  const auto device = trainer.device();
+  if (!device.is_cpu()) trainer.model().to(torch::kCPU);
   nn::save_model(trainer.model(), out / "model.pt", meta.dump(), data.preprocessor->to_json(), true);
+  if (!device.is_cpu()) trainer.model().to(device);
 }
 
 // The exported weights on every validation event, in order: the loss and metric the summary
@@ -98,15 +107,42 @@ void describe_data(const data::TrainingPlan& plan, const data::TrainingData& dat
   s.n_test = data.split.test.size();
 }
 
+// On --resume every rank reads the checkpoint; rank 0 alone checks and records the start and
+// writes the resolved configuration and preprocessing (the other ranks write nothing).
+void resume_or_start(Trainer& trainer, const core::Config& config, const data::TrainingData& data,
+                     const RunOptions& o) {
+  const auto& data_file = data.dataset->config().path;
+  // A run killed before its first checkpoint resumes from epoch 0: nothing was trained yet,
+  // and the seeds make that the uninterrupted run.
+  const bool has_checkpoint = fs::exists(o.out / "checkpoint.pt");
+  if (o.resume && !has_checkpoint && fs::exists(o.out / "history.csv"))
+    throw core::InputError((o.out / "checkpoint.pt").string() + ": missing, but history.csv records finished "
+                           "epochs; the run cannot continue (start again with --force)");
+  if (o.resume && has_checkpoint) trainer.load_checkpoint(o.out / "checkpoint.pt");
+  if (o.dist.rank != 0) return;
+  if (o.resume) check_resume(o.out, config, data_file, o.resume_with_changes, trainer.state().epochs_done);
+  if (!o.resume || !fs::exists(o.out / "resume.json")) record_start(o.out, data_file);
+  config.write(o.out / "config.toml", true);
+  data.preprocessor->save(o.out / "preprocess.json", true);
+}
+
 }  // namespace
 
 RunSummary run_training(const core::Config& config, const RunOptions& o) {
   at::set_num_threads(core::resolve_threads(o.threads));
-  const auto plan = data::plan_training_data(config);
+  // A device this machine lacks is refused before anything is read.
+  torch_device(train_spec_from(config).device, "train.device");
+  auto plan = data::plan_training_data(config);
+  plan.loader.shard_rank = static_cast<std::size_t>(o.dist.rank);
+  plan.loader.shard_count = static_cast<std::size_t>(o.dist.world_size);
   const auto model_spec = nn::model_spec_from(config);
   const auto train_spec = train_spec_from(config);
-  // Before minutes of reading: a missing or incompatible run is a one-line refusal.
+  // Before minutes of reading: a missing or incompatible run is a one-line refusal, and so
+  // is a rank that cannot reach the others.
   if (!train_spec.init_from.empty()) check_encoder_config(config, train_spec.init_from);
+  const auto dann = dann_spec_from(config);
+  std::unique_ptr<ProcessGroup> group;
+  if (o.dist.active()) group = std::make_unique<ProcessGroup>(o.dist);
   auto data = data::prepare_training_data(plan);
   const auto& ds = *data.dataset;
   nn::Head head(nn::head_spec_from(config, ds.target_names(), static_cast<int64_t>(ds.n_classes()),
@@ -129,18 +165,16 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
     init->freeze_encoder = train_spec.freeze_encoder;
     init->encoder_lr = train_spec.encoder_lr;
   }
-  Trainer trainer(model, head, train_spec, o.quiet, init ? init->parameters : std::vector<std::string>{});
-  // A run killed before its first checkpoint resumes from epoch 0: nothing was trained yet,
-  // and the seeds make that the uninterrupted run.
-  const bool has_checkpoint = fs::exists(o.out / "checkpoint.pt");
-  if (o.resume && !has_checkpoint && fs::exists(o.out / "history.csv"))
-    throw core::InputError((o.out / "checkpoint.pt").string() + ": missing, but history.csv records finished "
-                           "epochs; the run cannot continue (start again with --force)");
-  if (o.resume && has_checkpoint) trainer.load_checkpoint(o.out / "checkpoint.pt");
-  if (o.resume) check_resume(o.out, config, ds.config().path, o.resume_with_changes, trainer.state().epochs_done);
-  if (!o.resume || !fs::exists(o.out / "resume.json")) record_start(o.out, ds.config().path);
-  config.write(o.out / "config.toml", true);
-  data.preprocessor->save(o.out / "preprocess.json", true);
+  Trainer trainer(model, head, train_spec, o.quiet || o.dist.rank != 0,
+                  init ? init->parameters : std::vector<std::string>{});
+  if (dann.enabled) {
+    if (pretraining || o.dist.active())
+      throw core::InputError("train.domain_adversarial: trains a classifier in one process (not with task.kind = \"" +
+                             head.spec().kind + "\" or several ranks)");
+    attach_domain_adversarial(trainer, dann, plan, *data.preprocessor, input_samples);
+  }
+  resume_or_start(trainer, config, data, o);
+  trainer.set_process_group(group.get());
 
   const int64_t first_epoch = trainer.state().epochs_done;
   RunSummary s;
@@ -148,6 +182,10 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   const auto epochs_run = trainer.state().epochs_done - first_epoch;
   const double samples = static_cast<double>(data.train->n_batches() * data.train->options().batch_size);
   s.train_samples_per_s = s.train_seconds > 0 ? static_cast<double>(epochs_run) * samples / s.train_seconds : 0.0;
+  s.world_size = o.dist.world_size;
+  if (group && group->all_reduce_calls() > 0)
+    s.all_reduce_ms_per_step = 1e3 * group->all_reduce_seconds() / static_cast<double>(group->all_reduce_calls());
+  if (o.dist.rank != 0) return s;  // rank 0 exports, validates and reports
   export_model(trainer, data, head, model_spec.type, input_samples, train_spec.init_seed, o.out);
   data.train.reset();
   validate_best(trainer, data, config, s);
@@ -162,6 +200,8 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   s.best_epoch = trainer.state().best_epoch;
   s.stopped_early = trainer.state().stopped_early;
   s.threads = at::get_num_threads();
+  s.device = train_spec.device;
+  s.mixed_precision = train_spec.mixed_precision;
   s.pretraining = pretraining;
   s.init_from = init;
   describe_data(plan, data, s);

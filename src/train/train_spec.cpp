@@ -1,6 +1,7 @@
 #include "wavelearn/train/train_spec.hpp"
 
 #include "wavelearn/core/config.hpp"
+#include "wavelearn/core/device.hpp"
 #include "wavelearn/core/error.hpp"
 
 namespace wl::train {
@@ -26,6 +27,17 @@ void read_fine_tuning(const core::Config& c, TrainSpec& s) {
           "must be > 0 and at most 10 (got " + c.value_text("train.encoder_lr") + ")");
   require(!(s.freeze_encoder && c.has("train.encoder_lr")), "encoder_lr",
           "a frozen encoder (train.freeze_encoder = true) is not trained; drop train.encoder_lr");
+}
+
+// train.device is parsed here (its syntax); whether this machine has it is the trainer's check.
+void read_device(const core::Config& c, TrainSpec& s) {
+  s.device = c.get<std::string>("train.device", s.device);
+  const auto device = core::parse_device(s.device, "train.device");
+  s.mixed_precision = c.get<std::string>("train.mixed_precision", s.mixed_precision);
+  require(s.mixed_precision == "none" || s.mixed_precision == "bf16" || s.mixed_precision == "fp16",
+          "mixed_precision", "unknown mode '" + s.mixed_precision + "' (none, bf16, fp16)");
+  require(s.mixed_precision != "fp16" || device.cuda, "mixed_precision",
+          "fp16 needs a CUDA device (train.device = \"cuda\" or --device cuda); on cpu use bf16 or none");
 }
 
 }  // namespace
@@ -61,6 +73,7 @@ TrainSpec train_spec_from(const core::Config& c) {
   s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
 
   read_fine_tuning(c, s);
+  read_device(c, s);
   require(s.ensemble >= 1 && s.ensemble <= kMaxEnsemble, "ensemble",
           "must be from 1 to " + std::to_string(kMaxEnsemble) + " members (got " + c.value_text("train.ensemble") + ")");
   require(s.epochs >= 1 && s.epochs <= kMaxEpochs, "epochs", "must be from 1 to " + std::to_string(kMaxEpochs));

@@ -9,6 +9,8 @@
 #include "wavelearn/core/progress.hpp"
 #include "wavelearn/core/rng.hpp"
 #include "wavelearn/nn/models.hpp"
+#include "wavelearn/train/device.hpp"
+#include "wavelearn/train/distributed.hpp"
 #include "wavelearn/train/interrupt.hpp"
 
 namespace wl::train {
@@ -30,6 +32,13 @@ constexpr uint64_t kDropoutStream = 0x64726f70;
 Trainer::Trainer(torch::jit::Module model, nn::Head head, TrainSpec spec, bool quiet,
                  const std::vector<std::string>& encoder)
     : model_(std::move(model)), head_(std::move(head)), spec_(std::move(spec)), quiet_(quiet), schedule_(spec_) {
+  // Before the optimizer sees the parameters: Module::to moves them in place, but the
+  // optimizer's state is made where the parameters are.
+  device_ = torch_device(spec_.device, "train.device");
+  if (!device_.is_cpu()) model_.to(device_);
+  autocast_ = is_mixed_precision(spec_.mixed_precision);
+  autocast_type_ = mixed_precision_type(spec_.mixed_precision);
+  scaler_ = GradScaler(spec_.mixed_precision == "fp16");
   const std::set<std::string> in_encoder(encoder.begin(), encoder.end());
   std::vector<torch::Tensor> rest, encoder_params;
   for (const auto& p : model_.named_parameters()) {
@@ -66,14 +75,41 @@ std::vector<torch::Tensor> Trainer::state_tensors() const {
   std::vector<torch::Tensor> out;
   for (const auto& p : model_.named_parameters()) out.push_back(p.value);
   for (const auto& b : model_.named_buffers()) out.push_back(b.value);
+  if (aux_)
+    for (const auto& p : aux_->parameters()) out.push_back(p);
   return out;
 }
 
 torch::Tensor Trainer::penalty() const {
-  torch::Tensor sum = torch::zeros({});
+  torch::Tensor sum = torch::zeros({}, torch::TensorOptions().device(device_));
   for (const auto& p : params_)
     if (p.dim() > 1) sum = sum + p.abs().sum();
   return sum;
+}
+
+torch::Tensor Trainer::forward(const torch::Tensor& x) {
+  torch::Tensor out;
+  {
+    AutocastGuard autocast(device_, autocast_type_, autocast_);
+    out = model_.forward({x}).toTensor();
+  }
+  // The loss and scores in float32 whatever precision the layers ran in.
+  return out.scalar_type() == torch::kFloat ? out : out.to(torch::kFloat);
+}
+
+void Trainer::to_device(data::Batch& b) const {
+  if (device_.is_cpu()) return;
+  b.x = b.x.to(device_);
+  if (b.y.defined()) b.y = b.y.to(device_);
+}
+
+void Trainer::optimizer_step() {
+  const bool finite = scaler_.unscale(params_);
+  if (finite) {
+    if (spec_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params_, spec_.clip_grad_norm);
+    optimizer_->step();
+  }
+  scaler_.update(finite);
 }
 
 // Weights that diverged give NaN outputs, which the losses reject with a libtorch backtrace;
@@ -90,6 +126,7 @@ void Trainer::require_finite_output(const torch::Tensor& out, int64_t epoch, std
 double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
   model_.train();
   train.start_epoch(static_cast<std::size_t>(epoch));
+  if (aux_) aux_->start_epoch(epoch);
   const auto n_batches = train.n_batches();
   if (n_batches == 0)
     throw core::InputError("training split has fewer events than one batch (data.batch_size)");
@@ -103,19 +140,22 @@ double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
       throw core::Interrupted("training stopped in epoch " + std::to_string(epoch + 1) +
                               " (last checkpoint: epoch " + std::to_string(state_.epochs_done) + ")");
     optimizer_->zero_grad();
-    const auto out = model_.forward({b.x}).toTensor();
+    to_device(b);
+    torch::Tensor aux_loss;
+    const auto out = aux_ ? aux_->forward(model_, b, epoch, batch, n_batches, aux_loss) : forward(b.x);
     require_finite_output(out, epoch, batch);
     auto loss = head_.loss(out, b.y);
+    if (aux_) loss = loss + aux_loss;
     if (spec_.l1 > 0) loss = loss + spec_.l1 * penalty();
-    const double v = loss.item<double>();
+    double v = loss.item<double>();
     if (!std::isfinite(v))
       throw core::InputError("training diverged: loss is " + std::string(std::isnan(v) ? "nan" : "inf") +
                              " at epoch " + std::to_string(epoch + 1) + ", batch " +
                              std::to_string(batch + 1) +
                              " (lower train.lr, set train.clip_grad_norm, or check the targets)");
-    loss.backward();
-    if (spec_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params_, spec_.clip_grad_norm);
-    optimizer_->step();
+    scaler_.scale_loss(loss).backward();
+    if (group_) v = average_gradients(v);
+    optimizer_step();
     const auto size = static_cast<std::size_t>(b.x.size(0));
     sum += v * static_cast<double>(size);
     n += size;
@@ -138,7 +178,10 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
   std::size_t n = 0;
   data::Batch b;
   while (source.next(b)) {
-    const auto out = model_.forward({b.x}).toTensor();
+    // Targets and rows are kept on the CPU (the loader reuses its buffers: copies).
+    const auto y_host = b.y.defined() ? b.y.clone() : torch::empty({b.x.size(0), 0});
+    to_device(b);
+    const auto out = forward(b.x);
     if (!torch::isfinite(out).all().item<bool>())
       throw core::InputError("training diverged: the model's outputs are not finite on validation events (lower "
                              "train.lr, or set train.clip_grad_norm)");
@@ -146,10 +189,10 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
     // A pretraining head needs no targets: the model returns what it must rebuild.
     if ((b.y.defined() && b.y.size(1) > 0) || nn::is_pretraining_kind(head_.spec().kind)) {
       sum += head_.loss(out, b.y).item<double>() * static_cast<double>(size);
-      targets.push_back(b.y.defined() ? b.y.clone() : torch::empty({b.x.size(0), 0}));
+      targets.push_back(y_host);
     }
     n += size;
-    scores.push_back(head_.score(out));
+    scores.push_back(head_.score(out).cpu());
     rows.push_back(b.index.defined() ? b.index.clone() : torch::empty({0}, torch::kLong));
   }
   Evaluation ev;
@@ -164,6 +207,14 @@ Evaluation Trainer::evaluate(BatchSource& source, std::size_t epoch) {
   return ev;
 }
 
+void Trainer::set_auxiliary(std::shared_ptr<AuxiliaryObjective> aux) {
+  aux_ = std::move(aux);
+  const auto extra = aux_->parameters();
+  optimizer_->add_param_group(torch::optim::OptimizerParamGroup(extra));
+  group_lr_scale_.push_back(1.0);
+  params_.insert(params_.end(), extra.begin(), extra.end());
+}
+
 void Trainer::fit(BatchSource& train, BatchSource* validation,
                   const std::function<void(const Trainer&)>& on_epoch) {
   for (int64_t e = state_.epochs_done; e < spec_.epochs && !state_.stopped_early; ++e) {
@@ -173,7 +224,9 @@ void Trainer::fit(BatchSource& train, BatchSource* validation,
     r.lr = schedule_.lr_for_epoch(e);
     for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
       optimizer_->param_groups()[g].options().set_lr(r.lr * group_lr_scale_.at(g));
-    torch::manual_seed(core::Rng(spec_.init_seed, kDropoutStream + static_cast<uint64_t>(e)).next());
+    // Each rank draws its own dropout masks (rank 0 those of a single-process run).
+    const auto rank = static_cast<uint64_t>(group_ ? group_->rank() : 0);
+    torch::manual_seed(core::Rng(spec_.init_seed, kDropoutStream + static_cast<uint64_t>(e)).next() + rank);
     r.train_loss = train_epoch(train, e);
     r.val_loss = r.val_metric = std::nan("");
     if (validation) {

@@ -1,6 +1,7 @@
 // Per-trial draws: a counter-based generator (splitmix64 of seed, trial and the parameter's
 // name), so a trial's values never depend on how many trials ran before it, and adding a
 // parameter to the space leaves the other parameters' draws unchanged.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +96,60 @@ Draw draw_parameter(const Parameter& p, uint64_t seed, int trial) {
 std::vector<Draw> draw_trial(const Space& space, uint64_t seed, int trial) {
   std::vector<Draw> draws;
   for (const auto& p : space.parameters) draws.push_back(draw_parameter(p, seed, trial));
+  return draws;
+}
+
+namespace {
+
+std::string without_spaces(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// The option of a choice whose texts equal `values` (spaces aside), or -1.
+int matching_choice(const Parameter& p, const std::vector<std::string>& values) {
+  for (std::size_t c = 0; c < p.choices.size(); ++c) {
+    bool same = p.choices[c].size() == values.size();
+    for (std::size_t k = 0; same && k < values.size(); ++k)
+      same = without_spaces(p.choices[c][k]) == without_spaces(values[k]);
+    if (same) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+Draw base_parameter(const Parameter& p, const core::Config& base) {
+  Draw d;
+  d.name = p.name;
+  d.keys = p.keys;
+  bool all_set = true;
+  for (const auto& key : p.keys) {
+    all_set = all_set && base.has(key);
+    d.values.push_back(base.has(key) ? base.value_text(key) : "");
+  }
+  if (!p.repeat_for.empty() && all_set) {
+    // A repeated parameter holds one value per layer: the base's first one stands for all.
+    auto first = d.values[0];
+    first.erase(0, first.find_first_not_of("[ "));
+    d.values[0] = first.substr(0, first.find_first_of(",]"));
+  }
+  if (p.distribution == Distribution::kChoice) {
+    d.choice = all_set ? matching_choice(p, d.values) : -1;
+    if (d.choice >= 0) d.values = p.choices[static_cast<std::size_t>(d.choice)];  // the space's spelling
+    d.number = p.keys.size() == 1 && all_set && is_number_text(d.values[0]) ? std::strtod(d.values[0].c_str(), nullptr)
+                                                                           : double(d.choice);
+  } else {
+    d.number = all_set ? std::strtod(d.values[0].c_str(), nullptr) : std::nan("");
+  }
+  for (std::size_t i = 0; i < d.values.size(); ++i)
+    d.text += (i ? " " : "") + (d.values[i].empty() ? std::string("default") : d.values[i]);
+  return d;
+}
+
+}  // namespace
+
+std::vector<Draw> base_draws(const Space& space, const core::Config& base) {
+  std::vector<Draw> draws;
+  for (const auto& p : space.parameters) draws.push_back(base_parameter(p, base));
   return draws;
 }
 

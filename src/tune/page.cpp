@@ -25,6 +25,10 @@ bool categorical(const Parameter& p) {
   return false;
 }
 
+// Whether a trial's value has a place on the parameter's axis: the base trial's value may be
+// none of a choice's options, or a reader's default the configuration does not spell out.
+bool on_axis(const Draw& d, bool cat) { return cat ? d.choice >= 0 : std::isfinite(d.number); }
+
 std::string short_text(const std::vector<std::string>& values) {
   std::string s;
   for (const auto& v : values) s += (s.empty() ? "" : " ") + v;
@@ -49,14 +53,14 @@ Figure parameter_figure(const TuneState& s, std::size_t i) {
     ser.style = report::SeriesStyle::kPoints;
     ser.color = static_cast<int>(rung);
     for (const auto& t : s.trials) {
-      if (t.rungs.size() != rung || !std::isfinite(t.rungs.back().val_metric)) continue;
+      if (t.rungs.size() != rung || !std::isfinite(t.rungs.back().val_metric) || !on_axis(t.draws[i], cat)) continue;
       const double value = t.draws[i].number, m = t.rungs.back().val_metric;
       ser.x.push_back(cat ? m : value);
       ser.y.push_back(cat ? double(t.draws[i].choice) : m);
     }
     if (!ser.x.empty()) f.series.push_back(ser);
   }
-  if (s.best >= 0) {
+  if (s.best >= 0 && on_axis(s.trials[static_cast<std::size_t>(s.best)].draws[i], cat)) {
     const auto& b = s.trials[static_cast<std::size_t>(s.best)];
     const double m = b.rungs.back().val_metric;
     Series star;

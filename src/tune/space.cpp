@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -30,7 +31,22 @@ const char* to_string(Distribution d) {
 
 namespace {
 
+// TOML text of an option. Floats in their shortest round-trip form (0.05, not toml++'s
+// 0.050000000000000003), still spelled as floats, so trials.csv and the overrides read as
+// the space was written.
 std::string node_text(const toml::node& n) {
+  if (const auto* f = n.as_floating_point()) {
+    char buf[64];
+    const auto end = std::to_chars(buf, buf + sizeof buf, f->get()).ptr;
+    std::string s(buf, end);
+    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+    return s;
+  }
+  if (const auto* a = n.as_array()) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) s += (i ? ", " : "") + node_text(*a->get(i));
+    return s + "]";
+  }
   std::ostringstream out;
   n.visit([&](const auto& v) { out << v; });
   return out.str();
@@ -129,13 +145,19 @@ Parameter read_entry(const std::string& name, const toml::node& node, const std:
 void read_tune_table(const toml::table& t, Space& s) {
   for (const auto& [k, v] : t) {
     const std::string field(k.str());
-    if (field != "min_epochs" && field != "eta")
-      throw InputError("search space " + s.source + ": unknown key 'tune." + field + "' (min_epochs, eta)");
+    if (field == "base_trial") {
+      if (!v.is_boolean()) throw InputError("search space " + s.source + ": tune.base_trial must be true or false");
+      s.base_trial = *v.value<bool>();
+      continue;
+    }
+    if (field != "min_epochs" && field != "eta" && field != "max_epochs")
+      throw InputError("search space " + s.source + ": unknown key 'tune." + field +
+                       "' (min_epochs, max_epochs, eta, base_trial)");
     const auto n = v.value<int64_t>();
     if (!v.is_integer() || !n || *n < 1 || *n > 1000 || (field == "eta" && *n < 2))
       throw InputError("search space " + s.source + ": tune." + field + " must be an integer " +
                        (field == "eta" ? "from 2" : "from 1") + " to 1000");
-    (field == "eta" ? s.eta : s.min_epochs) = static_cast<int>(*n);
+    (field == "eta" ? s.eta : field == "min_epochs" ? s.min_epochs : s.max_epochs) = static_cast<int>(*n);
   }
 }
 

@@ -121,8 +121,13 @@ Prepared prepare(const TuneOptions& o) {
                      " started with (space.toml there); resume with it or start again with --force");
   p.space = parse_space(p.space_text, space_path.string());
   p.settings = settings_from(o, p.space, p.resumed ? &record : nullptr);
-  p.settings.max_epochs = detail::check_base(p.base);
-  if (p.resumed) check_setting("train.epochs", p.settings.max_epochs, record["settings"].value("max_epochs", 0), o.out);
+  const int base_epochs = detail::check_base(p.base);
+  const int recorded_epochs = p.resumed ? record["settings"].value("max_epochs", 0) : 0;
+  p.settings.max_epochs = o.max_epochs           ? o.max_epochs
+                          : p.space.max_epochs   ? p.space.max_epochs
+                          : recorded_epochs > 0  ? recorded_epochs
+                                                 : base_epochs;
+  if (p.resumed) check_setting("max_epochs", p.settings.max_epochs, record["settings"].value("max_epochs", 0), o.out);
   p.settings.data_file = p.base.get<std::string>("data.file");
   detail::check_space(p.base, p.space);
   return p;
@@ -137,8 +142,9 @@ TuneState initial_state(const TuneOptions& o, const Prepared& p) {
   for (int k = 0; k < p.settings.trials; ++k) {
     detail::Trial t;
     t.index = k;
-    t.draws = draw_trial(p.space, p.settings.seed, k);
-    t.assignments = trial_assignments(t.draws, p.space, p.base);
+    const bool base = k == 0 && p.space.base_trial;
+    t.draws = base ? base_draws(p.space, p.base) : draw_trial(p.space, p.settings.seed, k);
+    if (!base) t.assignments = trial_assignments(t.draws, p.space, p.base);
     if (p.resumed) detail::read_trial_record(o.out, t);
     if (s.metric.empty() && !t.metric_name.empty()) s.metric = t.metric_name;
     s.trials.push_back(std::move(t));

@@ -8,6 +8,7 @@
 
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/data/dataset.hpp"
 #include "wavelearn/data/loader_options.hpp"
 #include "wavelearn/data/preprocess.hpp"
@@ -83,7 +84,8 @@ int check_base(const core::Config& base) {
   if (spec.ensemble > 1) throw InputError("tune: train.ensemble = " + std::to_string(spec.ensemble) +
                                           " in the base configuration; a trial is one network");
   const auto file = probe.get<std::string>("data.file");
-  if (!std::filesystem::is_regular_file(file)) throw InputError("tune: data file " + file + " not found (--data)");
+  for (const auto& one : core::expand_file_list(file, "tune: --data"))
+    if (!std::filesystem::is_regular_file(one)) throw InputError("tune: data file " + one + " not found (--data)");
   return static_cast<int>(spec.epochs);
 }
 

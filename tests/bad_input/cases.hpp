@@ -25,6 +25,7 @@ struct BadCase {
 #define WL_TRAIN "-q --threads 2 train --config {preset:seed-fcnet} --set train.epochs=1 "
 #define WL_BDT "-q train --config {preset:bdt} --data {features} --set model.n_trees=5 "
 #define WL_TUNE "-q tune --config {preset:seed-fcnet} --data {base} --out {out} --space "
+#define WL_STUDY "-q study --config {preset:study-psd} --data {base} --out {out} "
 #define WL_QUANTILE "-q --threads 2 train --config {preset:energy-quantile} --data {base} --out {out} --set train.epochs=1 "
 
 inline const std::vector<BadCase>& bad_input_cases() {
@@ -58,6 +59,13 @@ inline const std::vector<BadCase>& bad_input_cases() {
        "{out}"},
       {"train_energy_nan", WL_TRAIN "--data {mut:energy-nan} --out {out}", "energy_label", "{out}"},
       {"inspect_dt_zero", "inspect {mut:dt-zero}", "sample_period_ns", ""},
+      // Several files as one dataset: a pattern that matches nothing, files that disagree.
+      {"train_glob_no_match", WL_TRAIN "--data '{dir}/nothing_*.h5' --out {out}", "nothing_*.h5", "{out}"},
+      {"dsp_glob_no_match", "-q dsp '{dir}/nothing_*.h5' --out {out}", "matches no file", "{out}"},
+      {"dsp_mixed_sample_period", "-q dsp {other} {mut:dt-4} --out {out}", "dt-4.h5", "{out}"},
+      {"train_mixed_sample_period", WL_TRAIN "--data {other} --data {mut:dt-4} --out {out}", "sampling period", "{out}"},
+      {"inspect_mixed_fields", "inspect {other},{fix:npml}", "fixture-npml.h5", ""},
+      {"train_ids_in_two_files", WL_TRAIN "--data {other},{copy} --out {out}", "both hold event id", "{out}"},
       {"dsp_dt_negative", "-q dsp {mut:dt-negative} --out {out}", "sample_period_ns", "{out}"},
       {"train_dt_text", WL_TRAIN "--data {mut:dt-text} --out {out}", "'ten'", "{out}"},
       {"predict_dt_zero", "-q predict --model {run} --data {mut:dt-zero} --out {out}", "sample_period_ns", "{out}"},
@@ -85,6 +93,15 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"train_lr_huge", WL_TRAIN "--data {base} --out {out} --set train.lr=1e30", "train.lr", "{out}"},
       {"train_lr_zero", WL_TRAIN "--data {base} --out {out} --set train.lr=0", "train.lr", "{out}"},
       {"train_lr_negative", WL_TRAIN "--data {base} --out {out} --set train.lr=-1", "train.lr", "{out}"},
+      // Data-parallel training: the rank count, a global batch that does not split evenly, a
+      // rendezvous nobody answers (192.0.2.1 is TEST-NET-1: never routed).
+      {"train_nproc_zero", WL_TRAIN "--data {base} --out {out} --nproc 0", "--nproc", "{out}"},
+      {"train_nproc_batch_indivisible", WL_TRAIN "--data {base} --out {out} --nproc 2 --set data.batch_size=33",
+       "data.batch_size", "{out}"},
+      {"train_master_unreachable", WL_TRAIN "--data {base} --out {out} --world-size 2 --rank 1 --master-addr 192.0.2.1 "
+       "--master-port 29500 --dist-timeout 2", "192.0.2.1:29500", "{out}"},
+      {"train_rank_outside_world", WL_TRAIN "--data {base} --out {out} --world-size 2 --rank 2 --master-port 29500",
+       "rank 2", "{out}"},
       {"train_epochs_zero", "-q train --config {preset:seed-fcnet} --data {base} --out {out} --set train.epochs=0",
        "train.epochs", "{out}"},
       {"train_epochs_negative",
@@ -119,12 +136,20 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"svm_c_negative", "-q train --config {preset:svm} --data {features} --out {out} --set model.C=-1", "C",
        "{out}"},
       {"bdt_on_waveforms", "-q train --config {preset:bdt} --data {base} --out {out}", "base.h5", "{out}"},
-      // model.task = "regression" (the GP only): its target column, the key's values.
+      // model.task = "regression" (the GP and the BDT): its target column, the key's values.
       {"gp_regression_target_missing",
        "-q train --config {preset:gp-regression} --data {features} --out {out} --set task.label=truth_drift_time_ns",
        "truth_drift_time_ns", "{out}"},
       {"tabular_model_task_unknown", WL_BDT "--out {out} --set model.task=regresion", "model.task", "{out}"},
-      {"bdt_regression_refused", WL_BDT "--out {out} --set model.task=regression", "model.task", "{out}"},
+      {"svm_regression_refused", "-q train --config {preset:svm} --data {features} --out {out} --set model.task=regression",
+       "model.task", "{out}"},
+      // task.residual_of (configs/energy-resolution.toml): a regression's, a column of the table.
+      {"residual_of_classifier", WL_BDT "--out {out} --set task.residual_of=energy_label", "task.residual_of", "{out}"},
+      {"bdt_regression_loss_unknown", WL_BDT "--out {out} --set model.regression_loss=huber", "model.regression_loss",
+       "{out}"},
+      {"residual_of_missing_column",
+       "-q train --config {preset:energy-resolution} --data {features} --out {out} --set task.residual_of=energy_lable",
+       "energy_lable", "{out}"},
       // Models and runs named on the command line.
       {"predict_missing_model", "-q predict --model {dir}/none --data {base} --out {out}", "none", "{out}"},
       {"predict_model_not_a_run", "-q predict --model {empty_dir} --data {base} --out {out}", "empty_dir", "{out}"},
@@ -229,6 +254,13 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"tune_existing_out", "-q tune --config {preset:seed-fcnet} --data {base} --space {preset:space-fcnet} --trials 2 "
        "--out {run_copy}", "--force", "{run_copy}"},
       {"tune_resume_nothing", "-q tune --out {empty_dir} --resume", "no tune to resume", ""},
+      // study (docs/study.md): every key and input checked before the directory is claimed.
+      {"study_unknown_key", WL_STUDY "--set study.seedz=[1]", "study.seedz", "{out}"},
+      {"study_exclude_not_an_input", WL_STUDY "--set 'exclude.psd_label_dcr=[\"dcr_rawx\"]'", "dcr_rawx", "{out}"},
+      {"study_multitask_misses_label", WL_STUDY "--set 'models.multitask.set=[]'", "psd_pass", "{out}"},
+      {"study_seeds_repeat", WL_STUDY "--set study.seeds=[1,1]", "study.seeds", "{out}"},
+      {"study_missing_data", "-q study --config {preset:study-psd} --data {dir}/nope.h5 --out {out}", "nope.h5", "{out}"},
+      {"study_existing_out", "-q study --config {preset:study-psd} --data {base} --out {run_copy}", "--force", "{run_copy}"},
       // Pretraining, fine-tuning and label efficiency (docs/pretraining.md).
       {"train_label_fraction_zero", WL_TRAIN "--data {base} --out {out} --set data.label_fraction=0",
        "data.label_fraction", "{out}"},
@@ -240,6 +272,18 @@ inline const std::vector<BadCase>& bad_input_cases() {
        "no_such_run", "{out}"},
       {"train_freeze_without_init", WL_TRAIN "--data {base} --out {out} --set train.freeze_encoder=true",
        "train.freeze_encoder", "{out}"},
+      // Domain-adversarial training (docs/domain-adaptation.md).
+      {"train_dann_without_target", WL_TRAIN "--data {base} --out {out} --set train.domain_adversarial=true",
+       "data.target_file", "{out}"},
+      {"train_dann_target_missing",
+       WL_TRAIN "--data {base} --out {out} --set train.domain_adversarial=true --set data.target_file={dir}/nope.h5",
+       "nope.h5", "{out}"},
+      {"train_dann_target_no_waveform",
+       WL_TRAIN "--data {base} --out {out} --set train.domain_adversarial=true --set data.target_file={fix:no-waveform}",
+       "raw_waveform", "{out}"},
+      {"train_dann_weight_zero",
+       WL_TRAIN "--data {base} --out {out} --set train.domain_adversarial=true --set data.target_file={other} "
+       "--set dann.weight=0", "dann.weight", "{out}"},
       {"label_efficiency_empty_fractions",
        "-q label-efficiency --config {preset:seed-fcnet} --pretrained {run} --data {base} --fractions , --out {out}",
        "--fractions", "{out}"},
@@ -259,6 +303,19 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"simulate_param_out_of_range", "-q simulate --events 10 --out {out} --param electronics_tau_min_ns=-5",
        "electronics_tau_min_ns", "{out}"},
       {"simulate_param_no_value", "-q simulate --events 10 --out {out} --param max_sites", "max_sites", "{out}"},
+      // Detector response and sampling of a simulated target (docs/simulation.md).
+      {"simulate_response_key_unknown", "-q simulate --events 10 --out {out} --set response.rise_tiem_ns=80",
+       "response.rise_tiem_ns", "{out}"},
+      {"simulate_response_unknown", "-q simulate --events 10 --out {out} --response legend", "legend", "{out}"},
+      {"simulate_response_value_text", "-q simulate --events 10 --out {out} --set response.noise_white_adc=loud",
+       "response.noise_white_adc", "{out}"},
+      {"simulate_sampling_key_unknown", "-q simulate --events 10 --out {out} --set sampling.rate_mhz=62.5",
+       "sampling.rate_mhz", "{out}"},
+      {"simulate_sampling_period_zero", "-q simulate --events 10 --out {out} --set sampling.period_ns=0",
+       "sampling.period_ns", "{out}"},
+      {"simulate_line_above_nyquist",
+       "-q simulate --events 10 --out {out} --set sampling.period_ns=16 --set response.noise_lines=40:1",
+       "response.noise_lines", "{out}"},
       // fidelity (docs/fidelity.md): files, comparability, sizes, outputs.
       {"fidelity_missing_reference", "-q fidelity --reference {dir}/nope_ref.h5 --candidate {base} --out {out}",
        "nope_ref.h5", "{out}"},
@@ -335,6 +392,33 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"generate_zero_events", "-q generate --model {run} --events 0 --out {out}", "--events", "{out}"},
       {"generate_huge_events", "-q generate --model {run} --events 99999999999 --out {out}", "--events", "{out}"},
       {"generate_missing_run", "-q generate --model {dir}/nope --events 10 --out {out}", "nope", "{out}"},
+      // translate / cyclegan (a target at a period that cannot be resampled, and the topology
+      // condition: tests/gen/test_gen_cyclegan.cpp).
+      {"train_cyclegan_no_target", "-q train --config {preset:cyclegan} --data {base} --out {out}", "data.target_file",
+       "{out}"},
+      {"train_cyclegan_target_no_waveform",
+       "-q train --config {preset:cyclegan} --data {base} --out {out} --set data.target_file={fix:no-waveform}",
+       "raw_waveform", "{out}"},
+      {"train_cyclegan_target_missing",
+       "-q train --config {preset:cyclegan} --data {base} --out {out} --set data.target_file={dir}/nope.h5", "nope.h5",
+       "{out}"},
+      {"train_vae_target_file", "-q train --config {preset:vae} --data {base} --out {out} --set data.target_file={base}",
+       "data.target_file", "{out}"},
+      {"translate_classifier_run", "-q translate --model {run} --data {base} --out {out}", "not a translation run",
+       "{out}"},
+      // Devices (docs/training.md "Devices"): no machine has 64 GPUs, so cuda:63 is refused on
+      // CPU builds and GPU machines alike (plain --device cuda on a CPU build:
+      // tests/cli/test_cli_device.cpp); an unknown name; fp16 without CUDA.
+      {"train_device_missing", WL_TRAIN "--data {base} --out {out} --device cuda:63", "cuda:63", "{out}"},
+      {"train_device_unknown", WL_TRAIN "--data {base} --out {out} --device gpu", "'gpu'", "{out}"},
+      {"train_device_key_unknown", WL_TRAIN "--data {base} --out {out} --set 'train.device=\"tpu\"'", "train.device",
+       "{out}"},
+      {"train_fp16_on_cpu", WL_TRAIN "--data {base} --out {out} --set 'train.mixed_precision=\"fp16\"'",
+       "train.mixed_precision", "{out}"},
+      {"predict_device_missing", "-q predict --model {run} --data {base} --out {out} --device cuda:63", "cuda:63",
+       "{out}"},
+      {"evaluate_device_unknown", "-q evaluate --model {run} --out {out} --device tpu", "'tpu'", "{out}"},
+      {"explain_device_missing", "-q explain --model {run} --out {out} --device cuda:63", "cuda:63", "{out}"},
   };
   return cases;
 }

@@ -66,7 +66,7 @@ TEST(CliGp, TrainsOnSimulatedFeaturesAndWritesTheLatentSpread) {
 // model.task = "regression" (configs/gp-regression.toml: the deposited energy from the ADC
 // energy, the detector and pulse timing): predictions.h5 holds the prediction and its sigma,
 // metrics.json the regression metrics and the 1/2-sigma coverage with Clopper-Pearson
-// intervals, predict reproduces the run's scores, and a BDT refuses the task naming the key.
+// intervals, predict reproduces the run's scores, and an SVM refuses the task naming the key.
 TEST(CliGp, RegressionWritesPredictionSigmaAndCoverage) {
   Scratch dir;
   ASSERT_EQ(run_cli("-q --threads 2 simulate --events 3000 --seed 19 --out " + (dir / "sim.h5")).status, 0);
@@ -101,10 +101,10 @@ TEST(CliGp, RegressionWritesPredictionSigmaAndCoverage) {
   for (const char* want : {"sigma 1", "same 1", "median_abs_residual_below_20kev 1", "rmse 1", "coverage 1",
                            "conformal 1", "record 1"})
     EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
-  r = run_cli("-q train --config " + std::string(WL_SOURCE_DIR) + "/configs/bdt.toml --data " + (dir / "features.h5") +
-              " --out " + (dir / "bdt") + " --set model.task=regression");
+  r = run_cli("-q train --config " + std::string(WL_SOURCE_DIR) + "/configs/svm.toml --data " + (dir / "features.h5") +
+              " --out " + (dir / "svm") + " --set model.task=regression");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("model.task"), std::string::npos) << r.err;
   EXPECT_EQ(wl::test::count_lines(r.err), 1) << r.err;
-  EXPECT_FALSE(fs::exists(dir / "bdt"));
+  EXPECT_FALSE(fs::exists(dir / "svm"));
 }

@@ -42,7 +42,7 @@ choice = [32, 64]
 std::string tune_command(const wl::test::ScratchDir& dir, const std::string& extra) {
   return "--threads 1 tune --config " + preset("seed-fcnet") + " --space " + dir / "space.toml" + " --data " +
          dir / "sim.h5" + " --out " + dir / "tune" + " --trials 4 --eta 2 --min-epochs 1 --seed 3 "
-         "--set train.epochs=2 --set data.energy_threshold_kev=0 --set eval.bootstrap_replicas=10 " + extra;
+         "--max-epochs 2 --set data.energy_threshold_kev=0 --set eval.bootstrap_replicas=10 " + extra;
 }
 
 }  // namespace
@@ -68,6 +68,11 @@ TEST(CliTune, SearchesRetrainsAndResumes) {
   }
   EXPECT_EQ(completed, 2);
   EXPECT_EQ(halted, 2);
+  // Trial 0 is the base configuration as it is: no overrides, its own values in the table.
+  EXPECT_EQ(json_of(out / "trial_000" / "tune_trial.json")["assignments"], nlohmann::json::array());
+  EXPECT_EQ(csv[1].rfind("0,64,", 0), 0u) << csv[1];
+  EXPECT_NE(csv[1].find("512, 256, 32"), std::string::npos) << csv[1];
+  EXPECT_NE(csv[1].find(",0.001,"), std::string::npos) << csv[1];
 
   const auto tune = json_of(out / "tune.json");
   EXPECT_EQ(tune["status"], "finished");

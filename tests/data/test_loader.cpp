@@ -459,3 +459,38 @@ TEST(TrainingPlan, PresetsInConfigsArePlannable) {
   }
   EXPECT_GT(checked, 0u);
 }
+
+// Data-parallel shares (LoaderOptions::shard_rank): rank r's batch k is part r of the
+// unsharded batch k, rows and windows alike, so the ranks together train on one process's
+// batches; a global batch that does not split evenly is refused.
+TEST_F(LoaderTest, ShardsArePartsOfTheGlobalBatches) {
+  auto ds = dataset();
+  const auto split = make_split(*ds, SplitConfig{}, 7);
+  auto pre = preprocessor(*ds, split.train);
+  BatchLoader whole(ds, split.train, pre, options(12, StorageMode::Memory));
+  std::vector<std::unique_ptr<BatchLoader>> shards;
+  for (std::size_t r = 0; r < 3; ++r) {
+    auto o = options(12, r == 1 ? StorageMode::Stream : StorageMode::Memory);
+    o.shard_rank = r;
+    o.shard_count = 3;
+    shards.push_back(std::make_unique<BatchLoader>(ds, split.train, pre, o));
+    EXPECT_EQ(shards.back()->n_batches(), whole.n_batches());
+  }
+  ASSERT_GT(whole.n_batches(), 1u);
+  whole.start_epoch(1);
+  for (auto& s : shards) s->start_epoch(1);
+  Batch w, part;
+  while (whole.next(w)) {
+    for (std::size_t r = 0; r < 3; ++r) {
+      ASSERT_TRUE(shards[r]->next(part));
+      ASSERT_EQ(part.size, 4u);
+      const auto all = indices(w);
+      EXPECT_EQ(indices(part), std::vector<std::size_t>(all.begin() + 4 * r, all.begin() + 4 * (r + 1)));
+      EXPECT_TRUE(torch::equal(part.x, w.x.narrow(0, static_cast<int64_t>(4 * r), 4)));
+    }
+  }
+  for (auto& s : shards) EXPECT_FALSE(s->next(part));
+  auto o = options(10, StorageMode::Memory);
+  o.shard_count = 3;
+  EXPECT_THROW({ BatchLoader refused(ds, split.train, pre, o); }, InputError);
+}

@@ -175,6 +175,7 @@ void mutate(const std::string& kind, hid_t f) {
     replace_column(f, name, v);
   } else if (kind == "dt-zero") { const double v = 0; root_attribute(f, H5T_NATIVE_DOUBLE, &v); }
   else if (kind == "dt-negative") { const double v = -5; root_attribute(f, H5T_NATIVE_DOUBLE, &v); }
+  else if (kind == "dt-4") { const double v = 4; root_attribute(f, H5T_NATIVE_DOUBLE, &v); }
   else if (kind == "dt-text") {
     Id type{H5Tcopy(H5T_C_S1), H5Tclose};
     H5Tset_size(type.id, 3);
@@ -192,7 +193,7 @@ void mutate(const std::string& kind, hid_t f) {
 const std::vector<std::string>& mutation_kinds() {
   static const std::vector<std::string> kinds = {
       "nan-waveform", "inf-waveform", "label-7",     "label-half",  "label-nan",       "energy-nan", "energy-inf", "id-nan", "id-half", "detector-huge", "dt-zero",
-      "dt-negative",  "dt-text",      "truncated",   "waveform-3d", "waveform-string", "zero-events", "all-zero",
+      "dt-negative",  "dt-4",  "dt-text",      "truncated",   "waveform-3d", "waveform-string", "zero-events", "all-zero",
       "label-group",  "zero-waveforms"};
   return kinds;
 }

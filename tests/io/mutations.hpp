@@ -10,6 +10,7 @@ namespace wl::test {
 //   nan-waveform, inf-waveform   the five highest-energy events' samples are NaN / +Inf
 //   label-7, label-half, label-nan   psd_label_low_avse of those events is 7 / 0.5 / NaN
 //   dt-zero, dt-negative, dt-text    the file's sample_period_ns attribute is 0 / -5 / "ten"
+//   dt-4                         a valid file sampled every 4 ns (not with others in one dataset)
 //   energy-nan, energy-inf       energy_label of those events is NaN / +Inf
 //   id-nan, id-half              the id of the highest-energy event is NaN / not a whole number
 //   detector-huge                its detector number is 1e12

@@ -107,6 +107,6 @@ TEST(FusedAdam, StateRoundTripsThroughLibtorchSerialisation) {
   }
   EXPECT_LT(max_rel_diff(a, c), 1e-4);
   const auto& st = static_cast<const torch::optim::AdamParamState&>(
-      *ref.state().at(c10::guts::to_string(c[0].unsafeGetTensorImpl())));
+      *ref.state().at(wl::train::optimizer_state_key(ref, c[0])));
   EXPECT_EQ(st.step(), 15);
 }

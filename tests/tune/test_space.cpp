@@ -158,5 +158,27 @@ TEST(TuneSpace, RepeatedValuesFollowTheLayerCount) {
   EXPECT_TRUE(saw_two && saw_three);
 }
 
+TEST(TuneSpace, BaseDrawsAreTheBaseConfigurationsValues) {
+  const auto s = parse_space(kSpace, "s.toml");
+  EXPECT_TRUE(s.base_trial);
+  const auto base = core::Config::parse(
+      "[model]\nhidden = [128, 32]\nchannels = [8, 16, 32]\nstrides = [1, 1, 1]\nkernels = [9, 9, 9]\n"
+      "activation = \"silu\"\n[train]\nlr = 1e-3\n",
+      "base");
+  std::map<std::string, Draw> by_name;
+  for (const auto& d : base_draws(s, base)) by_name[d.name] = d;
+  EXPECT_EQ(by_name["model.hidden"].choice, 1);             // one of the options
+  EXPECT_EQ(by_name["model.activation"].choice, -1);        // none of them: off the axis
+  EXPECT_EQ(by_name["conv"].choice, 0);                     // joint keys matched together
+  EXPECT_EQ(by_name["model.kernels"].values[0], "9");       // a repeated value: the first layer's
+  EXPECT_DOUBLE_EQ(by_name["train.lr"].number, 1e-3);
+  EXPECT_TRUE(std::isnan(by_name["model.dropout"].number));  // not set: the reader's default
+  EXPECT_EQ(by_name["model.dropout"].text, "default");
+  EXPECT_EQ(parse_space("[tune]\nmax_epochs = 40\n[space.a]\nchoice = [2]\n", "s.toml").max_epochs, 40);
+  EXPECT_NE(error_of("[tune]\nmax_epochs = 0\n[space.a]\nchoice = [2]\n").find("tune.max_epochs"), std::string::npos);
+  EXPECT_FALSE(parse_space("[tune]\nbase_trial = false\n[space.a]\nchoice = [2]\n", "s.toml").base_trial);
+  EXPECT_NE(error_of("[tune]\nbase_trial = 1\n[space.a]\nchoice = [2]\n").find("base_trial"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wl::tune

@@ -10,8 +10,9 @@
 
 namespace wl::core {
 
-enum class GroupBy { kEvent, kDetector, kRun };
-// "event" | "detector" | "run"; InputError naming `key` otherwise.
+// kFile: the file of a multi-file dataset (core/file_list.hpp), for waveform datasets only.
+enum class GroupBy { kEvent, kDetector, kRun, kFile };
+// "event" | "detector" | "run" | "file"; InputError naming `key` otherwise.
 GroupBy group_by_from_string(const std::string& name, const std::string& key = "data.group_by");
 const char* to_string(GroupBy g);
 
@@ -34,8 +35,8 @@ const char* part_name(Part p);
 // the remainder).
 //  - kEvent: keys are event ids; a seeded hash of the key, uniform in [0, 1), is cut at the
 //    cumulative fractions. Independent of which other events are present.
-//  - kDetector / kRun: keys are group numbers; the distinct groups are shuffled with the
-//    seed and cut by round(fraction * n_groups), every part with a positive fraction
+//  - kDetector / kRun / kFile: keys are group numbers; the distinct groups are shuffled
+//    with the seed and cut by round(fraction * n_groups), every part with a positive fraction
 //    getting at least one group while there are groups left (train, then test, then
 //    validation).
 std::vector<uint8_t> assign_parts(const std::vector<int64_t>& keys, const PartFractions& f,

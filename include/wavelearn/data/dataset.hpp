@@ -1,8 +1,8 @@
 #pragma once
-// The selected events of one waveform file and their targets, and the seeded
-// train/validation/test split. Selection as in the lectures: `energy_label > threshold`.
-// Waveforms are not read here (see window_source.hpp); only the per-event scalars.
-// No libtorch here.
+// The selected events of one waveform file (or several, read back to back) and their
+// targets, and the seeded train/validation/test split. Selection as in the lectures:
+// `energy_label > threshold`. Waveforms are not read here (see window_source.hpp); only the
+// per-event scalars. No libtorch here.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,7 +25,16 @@ namespace wl::data {
 //   Bits: sum over labels of (fails_k << k): 2^n_labels classes.
 enum class Multiclass { None, FirstFail, Bits };
 
+// Target "psd_pass": 1 when the event passes every PSD cut (each label of FieldMap::labels
+// is 1), else 0. A file without a field of that name gets it derived from its labels.
+inline constexpr const char* kPsdPassTarget = "psd_pass";
+// Whether `name` can be read as a target of this file: a scalar field, or the derived
+// psd_pass when every label field is present.
+bool has_target_field(const io::WaveformReader& reader, const std::string& name);
+
 struct DatasetConfig {
+  // One file, a glob pattern or a comma-separated list of either (core/file_list.hpp): the
+  // files' events are read back to back, in the order the list expands to.
   std::string path;
   io::OpenOptions open;  // format, field names, LH5 channel, chunk size
   // Keep events with energy > threshold (the lectures); no selection when has_threshold is
@@ -41,7 +50,7 @@ struct DatasetConfig {
   std::vector<io::NamedField> named_fields;
 };
 
-// Reads [data]: file, format, lh5_channel, chunk_events, fields.{waveform, energy, tp0, id,
+// Reads [data]: file (or files, a list; entries may be patterns), format, lh5_channel, chunk_events, fields.{waveform, energy, tp0, id,
 // detector, run, labels}, sample_period_ns, energy_threshold_kev (absent or negative: none),
 // targets, multiclass ("none" | "first_fail" | "bits"), max_events.
 DatasetConfig dataset_config_from(const core::Config& config);
@@ -72,6 +81,10 @@ class Dataset {
   const std::vector<std::size_t>& file_events() const { return file_events_; }
   std::int64_t event_id(std::size_t row) const { return event_ids_[row]; }
   double tp0(std::size_t row) const { return tp0_[row]; }
+  // The file (0-based, in list order) row r's event comes from, and the files' count and paths.
+  std::size_t file_index(std::size_t row) const;
+  std::size_t n_files() const;
+  const std::string& file_path(std::size_t file) const;
   // Detector number (0 when the file has no detector field).
   std::int64_t detector(std::size_t row) const { return detector_[row]; }
   const float* targets(std::size_t row) const { return targets_.data() + row * n_targets(); }
@@ -87,8 +100,10 @@ class Dataset {
 
  private:
   void read_event_scalars();                            // ids, detectors, tp0
+  void check_ids_across_files() const;
   std::vector<std::vector<float>> read_target_columns();  // one column per config target
   std::vector<float> read_class_column();                // "psd_class" (sets n_classes_)
+  std::vector<float> read_psd_pass_column();             // derived "psd_pass"
   void check_binary_labels(const std::vector<double>& values, const std::string& name) const;
 
   DatasetConfig config_;
@@ -118,9 +133,9 @@ struct SplitConfig {
 };
 
 // Reads [data]: train_fraction, validation_fraction, test_fraction (default 0.6/0.2/0.2:
-// held-out test events), group_by ("event" | "detector" | "run"; a keyed split), stratify (a
-// target name or "" for none; `true` means the first target; the lectures' shuffled cut,
-// not combinable with group_by). Fractions must be >= 0 with sum <= 1.
+// held-out test events), group_by ("event" | "detector" | "run" | "file"; a keyed split),
+// stratify (a target name or "" for none; `true` means the first target; the lectures'
+// shuffled cut, not combinable with group_by). Fractions must be >= 0 with sum <= 1.
 SplitConfig split_config_from(const core::Config& config, const Dataset& dataset);
 // The same in two steps: the keys (no dataset needed; stratify_by "" means none, "*first*"
 // the first target), then the stratify target's index in a dataset (-1 for none).

@@ -21,6 +21,10 @@ struct LoaderOptions {
   StorageMode storage = StorageMode::Auto;
   std::size_t max_memory_mb = 2048;
   std::size_t prefetch_batches = 2;  // >= 1
+  // Data-parallel share (train/distributed.hpp): batch k holds part shard_rank of shard_count
+  // equal parts of the global batch k of batch_size rows, so the ranks together see exactly
+  // the batches of one process. batch_size must divide by shard_count; needs drop_last.
+  std::size_t shard_rank = 0, shard_count = 1;
 };
 
 // Reads [data]: batch_size, storage ("auto" | "memory" | "stream"), max_memory_mb,

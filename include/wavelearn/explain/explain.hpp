@@ -30,6 +30,7 @@ struct ExplainOptions {
   std::size_t batch_size = 64;
   int permutation_repeats = 5;
   int threads = 0;
+  std::string device = "cpu";  // networks: cpu, cuda or cuda:N (--device)
   bool force = false, quiet = false;
 };
 

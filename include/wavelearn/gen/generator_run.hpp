@@ -1,6 +1,7 @@
 #pragma once
 // The generator family's run (docs/generative.md): `wavelearn train` with a generator preset
-// (model.type = autoencoder | vae | gan | diffusion) and `wavelearn generate`. No libtorch here.
+// (model.type = autoencoder | vae | gan | diffusion | cyclegan), `wavelearn generate` and
+// `wavelearn translate` (cyclegan). No libtorch here.
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -55,5 +56,26 @@ struct GenerateSummary {
 // generator, an unknown detector, an energy outside the trained range, a --energy-from file
 // without energies, or an existing OUT without force.
 GenerateSummary generate_file(const GenerateOptions& o);
+
+struct TranslateOptions {
+  std::filesystem::path model, data, out;
+  uint64_t seed = 1;  // the target baseline levels and noise segments drawn per event
+  bool force = false, quiet = false;
+  int threads = 0;
+};
+
+struct TranslateSummary {
+  int64_t events = 0, translated = 0;
+  double seconds = 0.0;
+  std::string text;  // the lines `wavelearn translate` prints
+};
+
+// `wavelearn translate` (docs/generative.md, "Sim to data"): every event of data through a
+// cyclegan run's source -> target translator, written to out in the MJD release layout with
+// every per-event field of data copied (energies, labels, truth_*). Events the run does not
+// model (energy outside its range, no full window, a detector the target lacks) are copied
+// unchanged. InputError (one line) for a run that is not a cyclegan, a file on another grid
+// than the run's or without energies, and an existing out without force.
+TranslateSummary translate_file(const TranslateOptions& o);
 
 }  // namespace wl::gen

@@ -21,7 +21,8 @@ struct FileLayout {
   std::vector<std::pair<std::string, std::string>> attributes;  // file (root) attributes
 };
 
-// Throws InputError for a missing or non-HDF5 file.
+// Throws InputError for a missing or non-HDF5 file. For several files (core/file_list.hpp)
+// the first file's layout (the files of one dataset share it).
 FileLayout describe_layout(const std::string& path);
 
 // One waveform stream of an LH5 channel (/<channel>/raw/<stream>), e.g. LEGEND-200's
@@ -34,7 +35,8 @@ struct Lh5Stream {
   std::string error;  // why the stream cannot be read (then the numbers are 0)
 };
 // Every waveform stream of every channel, channels in name order, each channel's default
-// stream first; empty for a file that is not LH5. Reads offsets and dt, no waveform.
+// stream first; empty for a file that is not LH5. Reads offsets and dt, no waveform. For
+// several files, the first file's streams.
 std::vector<Lh5Stream> describe_lh5_streams(const std::string& path);
 
 }  // namespace wl::io

@@ -90,12 +90,30 @@ class WaveformReader {
   // next view_rows call or the reader's destruction; nullptr and *viewed = 0 when the layout
   // does not allow it (then read_window). A range outside the data is an InputError.
   virtual const float* view_rows(std::size_t first_event, std::size_t count, std::size_t* viewed);
+
+  // A dataset of several files (open_readers) numbers its events file after file: event e
+  // of the whole is event e - file_first_event(f) of file f. One file: 1 file from event 0.
+  virtual std::size_t n_files() const { return 1; }
+  virtual const std::string& file_path(std::size_t /*file*/) const { return path(); }
+  virtual std::size_t file_first_event(std::size_t /*file*/) const { return 0; }
+  // The file holding `event` (an event inside the data).
+  virtual std::size_t file_of_event(std::size_t /*event*/) const { return 0; }
 };
 
 // Opens a file; Format::Auto recognises LH5 (a group with raw/waveform), MJD (raw_waveform)
 // and falls back to the FieldMap. Throws InputError for a missing file, a non-HDF5 file, or
 // a missing/misshapen waveform dataset, naming file and dataset.
+// `path` may also name several files (a glob pattern or a comma-separated list, see
+// core/file_list.hpp): then it is open_readers of the files it names.
 std::unique_ptr<WaveformReader> open_reader(const std::string& path, const OpenOptions& options = {});
+
+// One reader over several files, their events back to back in the order given (one path:
+// open_reader of it). The files must agree on format, sampling period, record length and
+// per-event fields; otherwise InputError naming the two files that differ. At most a few
+// files are open at once (each reopened when read), so memory does not grow with the number
+// of files. path() is `shown` (default: the paths joined with ',').
+std::unique_ptr<WaveformReader> open_readers(const std::vector<std::string>& paths, const OpenOptions& options = {},
+                                             const std::string& shown = "");
 
 // Indices (ascending) of events whose energy field exceeds threshold_kev, reading only the
 // energy dataset. Throws InputError if the file has no energy field or nothing is selected.

@@ -131,6 +131,18 @@ Paths plot_resolution_vs_energy(const std::vector<eval::ResolutionBin>& bins,
                                 const std::vector<eval::ResolutionBin>& peaks,
                                 const std::filesystem::path& stem);
 
+// One estimator's residuals per bin of an x quantity (e.g. drift time): bin [x_lo, x_hi),
+// the median and the 16th and 84th percentiles of its residuals.
+struct ResidualProfile {
+  std::string name;
+  std::vector<double> x_lo, x_hi, median, p16, p84;
+};
+// Each profile as markers at the bin centres (offset a little so profiles do not hide each
+// other) with the 16-84 % band as bars and the bin extent as horizontal bars; a dashed
+// zero line. x_label names the quantity with its unit, unit is the residuals'.
+Paths plot_residual_profiles(const std::vector<ResidualProfile>& profiles, const std::string& x_label,
+                             const std::string& unit, const std::filesystem::path& stem);
+
 // ---- Explanations -------------------------------------------------------------------
 
 // Mean |SHAP| per feature as horizontal bars with the feature names on the axis and the

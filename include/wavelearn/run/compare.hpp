@@ -40,6 +40,10 @@ struct CompareResult {
   std::optional<eval::PsdEvaluation> ae_cut;
   nlohmann::json json;
   std::string table_text;  // what the CLI prints
+  // The common events (labels, energies, A/E decisions, truth; score empty) and each
+  // entry's score on them, in entry order: for figures beyond the comparison's own.
+  eval::PsdInputs common;
+  std::vector<std::vector<double>> scores;
 };
 
 CompareResult compare_runs(const CompareOptions& o);

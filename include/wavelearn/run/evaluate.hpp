@@ -27,6 +27,7 @@ struct EvaluateOptions {
   std::string shifted;
   double alpha = 0.1;  // split-conformal miscoverage: 1 - alpha sets and intervals
   int mc_samples = 0;  // networks with dropout: score by Monte Carlo dropout (mean and spread)
+  std::string device = "cpu";  // neural models: cpu, cuda or cuda:N (--device)
 };
 
 struct EvaluateSummary {

@@ -55,16 +55,35 @@ struct ReferenceCut {
 struct PeakWidth {
   double fwhm_fit_kev = std::numeric_limits<double>::quiet_NaN();
   double fwhm_direct_kev = std::numeric_limits<double>::quiet_NaN();
+  // The fit's centroid, and its bias: centroid - the line's energy (a calibrated spectrum
+  // puts its peaks at the lines; NaN when the fit failed).
+  double centroid_kev = std::numeric_limits<double>::quiet_NaN();
+  double centroid_err_kev = std::numeric_limits<double>::quiet_NaN();
+  double bias_kev = std::numeric_limits<double>::quiet_NaN();
   std::size_t n = 0;       // events in the window
   std::string fit_error;   // empty when the fit converged
 };
 
-// One peak in the model's energy spectrum and in the reference spectrum (the trapezoid
-// filter's calibrated energy, the regression target) of the same events.
+// One peak in the model's energy spectrum and in the reference spectrum of the same events:
+// the trapezoid filter's calibrated energy (the events' energy_label / energy_kev; for an
+// energy_label target that is the target itself), else the target.
 struct PeakResolution {
   std::string name;
   double energy_kev = 0.0;
   PeakWidth model, reference;
+};
+
+// Residuals (estimate - target) of the events in one drift-time bin [lo_ns, hi_ns), for the
+// model and for the trapezoid filter (NaN where there is no trapezoid series): the median
+// and the 16th and 84th percentiles, in keV. A drift-time-dependent charge deficit shows as
+// a median that moves with drift time.
+struct DriftTimeBin {
+  double lo_ns = 0.0, hi_ns = 0.0;
+  std::size_t n = 0;
+  double model_median_kev = 0.0, model_p16_kev = 0.0, model_p84_kev = 0.0;
+  double trapezoid_median_kev = std::numeric_limits<double>::quiet_NaN();
+  double trapezoid_p16_kev = std::numeric_limits<double>::quiet_NaN();
+  double trapezoid_p84_kev = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct RegressionResult {
@@ -73,11 +92,28 @@ struct RegressionResult {
   eval::RegressionMetrics metrics;
   std::vector<eval::ResolutionBin> by_energy, at_peaks;  // energy targets only
   std::vector<PeakResolution> peaks;                     // energy targets only
+  // Energy targets other than the calibrated energy itself (e.g. truth_energy_kev): the
+  // trapezoid filter's calibrated energy of the same events, the second estimator of the
+  // energy report; empty otherwise.
+  std::vector<double> trapezoid;
+  std::string drift_time_field;             // "drift_time_ns" (DSP) or "truth_drift_time_ns"
+  std::vector<DriftTimeBin> by_drift_time;  // energy targets with a drift-time field
 };
 
-// Peak widths at 583, DEP, SEP and FEP in both spectra.
+// Peak widths and centroids at 583, DEP, SEP and FEP in the model's spectrum and in the
+// reference spectrum. target_kev selects the peak events that set the model's fit window.
 std::vector<PeakResolution> peak_resolutions(const std::vector<double>& predicted_kev,
-                                             const std::vector<double>& reference_kev);
+                                             const std::vector<double>& reference_kev,
+                                             const std::vector<double>& target_kev);
+
+// Residuals versus drift time in n_bins bins of equal population (edges at the quantiles of
+// the finite drift times; events with a non-finite drift time are left out); trapezoid_kev
+// may be empty.
+std::vector<DriftTimeBin> residuals_vs_drift_time(const std::vector<double>& drift_time_ns,
+                                                  const std::vector<double>& predicted_kev,
+                                                  const std::vector<double>& trapezoid_kev,
+                                                  const std::vector<double>& target_kev,
+                                                  std::size_t n_bins = 8);
 
 struct MulticlassResult {
   std::vector<std::string> class_names;

@@ -12,7 +12,7 @@
 namespace wl::run {
 
 struct NeuralAccess {
-  torch::jit::Module module;  // eval mode, CPU; shares its parameters with the scorer's
+  torch::jit::Module module;  // eval mode, on the scorer's device (--device); shares its parameters
   data::PredictionData data;  // the source's dataset and preprocessor (rows = EventTable rows)
   std::string model_path;
 };

@@ -22,6 +22,7 @@ struct PredictOptions {
   int threads = 0;
   int mc_samples = 0;     // Monte Carlo dropout passes per event (0: off)
   uint64_t mc_seed = 42;  // their dropout masks
+  std::string device = "cpu";  // neural models: cpu, cuda or cuda:N (--device)
 };
 
 struct PredictSummary {

@@ -20,7 +20,8 @@ namespace wl::run {
 struct EventTable {
   std::string source;  // the data file
   std::vector<int64_t> id, detector, run;
-  std::vector<int64_t> file_event;  // index of the event in the file
+  std::vector<int64_t> file_event;  // index of the event in the file (in the whole, for several files)
+  std::vector<int64_t> file;        // which of several files it is in (0-based; empty for tables)
   std::vector<double> energy_kev;   // calibrated energy; empty when the file has none
   std::map<std::string, std::vector<double>> fields;
 
@@ -33,6 +34,9 @@ struct EventTable {
 
 // "energy" and "energy_label": targets in keV, measured against the calibrated energy.
 bool is_energy_target(const std::string& target);
+// Energy targets in keV: those, and the simulator's deposited (truth_energy_kev) and
+// collected (truth_visible_energy_kev) energies. Their evaluation fits the 228Th peaks.
+bool is_kev_target(const std::string& target);
 
 // What a family keeps open between scoring calls (a waveform reader, a feature matrix).
 class EventSource {
@@ -86,6 +90,9 @@ struct ScorerOptions {
   // Carlo dropout) and give the mean, plus a "spread" column per score; 0: off.
   int mc_samples = 0;
   uint64_t mc_seed = 42;  // the dropout masks: the same seed gives the same scores
+  // Neural models: where the network runs ("cpu", "cuda", "cuda:N"; --device). An InputError
+  // naming --device when this machine has no such device. Tabular models ignore it.
+  std::string device = "cpu";
 };
 
 // The Scorer of a run directory (run.json names its family), or of a bare TorchScript file

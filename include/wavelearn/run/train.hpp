@@ -7,6 +7,7 @@
 #include <string>
 
 #include "wavelearn/run/evaluate.hpp"
+#include "wavelearn/train/distributed.hpp"
 
 namespace wl::core {
 class Config;
@@ -20,6 +21,9 @@ struct TrainOptions {
   bool force = false, resume = false, quiet = false;
   bool resume_with_changes = false;  // implies resume; the change is recorded in the run
   int threads = 0;
+  // A data-parallel run (world_size > 1, neural networks only): rank 0 claims, records and
+  // evaluates the run; every other rank trains its share and writes nothing.
+  train::DistEnv dist;
 };
 
 struct TrainResult {
@@ -32,11 +36,16 @@ bool is_tabular_config(const core::Config& config);
 // task.kind = "masked_patches": self-supervised pretraining (docs/pretraining.md), not evaluated.
 bool is_pretraining_config(const core::Config& config);
 TrainResult train_run(core::Config config, const TrainOptions& o);
+// A data-parallel run of `world_size` ranks: neural networks only, not an ensemble, and
+// data.batch_size divisible by world_size. InputError naming the key otherwise.
+void check_data_parallel(const core::Config& config, int world_size);
 
 // Family trainers (train_neural.cpp, train_tabular.cpp): each writes the model, run.json
 // and metrics.json's "training" block into the claimed directory and returns its summary.
 class RunDir;
 std::string train_neural(const core::Config& config, const RunDir& dir, const TrainOptions& o);
+// A rank other than 0 of a data-parallel run: trains its share of each batch, writes nothing.
+void train_neural_rank(const core::Config& config, const TrainOptions& o);
 std::string train_tabular(const core::Config& config, const RunDir& dir, const TrainOptions& o);
 // train.ensemble = K > 1 (train_ensemble.cpp): K neural runs in dir/member_k, then the
 // ensemble's run.json and metrics.json.

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "wavelearn/sim/response.hpp"
+
 namespace wl::sim {
 
 // The longest record the simulator makes: 10 ms at 10 ns (simulate --samples has the same bound).
@@ -133,9 +135,17 @@ struct SimParams {
   // Noise bank (see noise.hpp): 2^20 samples of white and of low-frequency noise.
   int noise_bank_log2 = 20;
 
+  // --- Detector-response stage (response.hpp; `simulate --response`, `--set response.*`).
+  // Written as response_* attributes, not in parameter_list. Nominal: no stage.
+  ResponseParams response;
+
   // Throws InputError (naming the parameter) if a value is out of its valid range.
   void validate() const;
 };
+
+// The parameters the generator runs with: the response's decay-constant range and pile-up
+// fraction, where it sets them, replace decay_tau_min_ns/max_ns and pileup_fraction.
+SimParams with_response_overrides(const SimParams& p);
 
 // Name/value pairs of every parameter, for the file attributes and the docs.
 std::vector<std::pair<std::string, double>> parameter_list(const SimParams& p);

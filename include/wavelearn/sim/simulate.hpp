@@ -41,6 +41,7 @@ struct SimulateSummary {
   std::size_t n_events = 0;
   std::array<std::size_t, kNumEventClasses> class_counts{};
   std::size_t pileup_events = 0;
+  std::string response = "nominal";  // detector-response preset (or its name after --set)
   bool labelled = false;
   double pass_low_avse = 0, pass_high_avse = 0, pass_dcr = 0, pass_lq = 0;  // fractions
   std::vector<std::string> survival_lines;  // per region from the analysis summary

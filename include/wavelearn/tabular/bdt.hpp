@@ -1,6 +1,7 @@
 #pragma once
 // Gradient-boosted decision trees through XGBoost's C API: binary:logistic with early
-// stopping on the validation log-loss, the best iteration kept (later trees dropped),
+// stopping on the validation log-loss (a regression, when the training matrix carries a
+// float target: reg:squarederror on the validation RMSE), the best iteration kept (later trees dropped),
 // saved as XGBoost JSON (loadable by the xgboost Python package), and exact TreeSHAP.
 #include <cstdint>
 
@@ -18,6 +19,9 @@ struct BdtSettings {
   double lambda = 1.0;              // L2 on leaf weights
   int early_stopping_rounds = 20;   // 0: no early stopping
   std::string tree_method = "hist";
+  // A regression's loss: "squared_error" (the conditional mean) or "absolute_error" (the
+  // conditional median, which a tail of outliers, e.g. events that lost charge, cannot pull).
+  std::string regression_loss = "squared_error";
   uint64_t seed = 42;
 };
 
@@ -35,6 +39,7 @@ class BdtModel : public TabularModel {
   std::vector<double> predict(const FeatureMatrix& x) const override;
   void save(const std::filesystem::path& dir, bool force) const override;
   void load(const std::filesystem::path& dir) override;
+  bool is_regression() const override { return regression_; }
   std::vector<RoundLoss> history() const override { return history_; }
   nlohmann::json summary() const override;
   std::string description() const override;
@@ -49,10 +54,12 @@ class BdtModel : public TabularModel {
 
  private:
   std::vector<float> predict_raw(const FeatureMatrix& x, int type, std::size_t* width) const;
+  std::string objective() const;  // XGBoost's name of the trained (or configured) objective
   BdtSettings settings_;
   void* booster_ = nullptr;  // BoosterHandle
   std::vector<RoundLoss> history_;
   int best_iteration_ = -1;
+  bool regression_ = false;
 };
 
 BdtSettings bdt_settings_from(const core::Config& config);

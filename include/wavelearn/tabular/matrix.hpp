@@ -29,7 +29,9 @@ struct FeatureMatrix {
   std::vector<std::string> feature_names;
   std::vector<float> values;        // row-major n_rows x n_features; NaN = missing
   std::vector<uint8_t> label;       // 1 = signal (label column == 1); empty when unlabelled
-  std::vector<double> target;       // regression: the target column's values; empty otherwise
+  std::vector<double> target;       // regression: the target column's values (or its relative
+                                    // residual, MatrixOptions::residual_of); empty otherwise
+  std::vector<double> base;         // residual_of: the base column's values; empty otherwise
   std::vector<double> id;           // event id (the table's `id`, else the row number)
   std::vector<std::size_t> source_row;  // row in the feature table
 
@@ -44,6 +46,11 @@ struct MatrixOptions {
   std::vector<std::string> features;  // column names (default_physics_features() if empty)
   std::string label;                  // target column; empty: unlabelled (prediction)
   bool regression = false;            // the label column is a float target (model.task)
+  // A regression may learn the target relative to a base column instead of the target
+  // itself (task.residual_of): the matrix's target is then relative_residual(target, base)
+  // and predictions go back through from_relative_residual. Events whose base is not a
+  // finite positive number are dropped (counted).
+  std::string residual_of;
   MissingPolicy missing = MissingPolicy::kDrop;
   bool drop_bad_quality = true;       // needs a `quality` column; ignored without one
   std::string energy_column;          // for the energy threshold; empty: no threshold
@@ -56,13 +63,27 @@ struct MatrixReport {
   std::size_t dropped_quality = 0;  // quality != 0
   std::size_t dropped_missing = 0;  // a non-finite feature under kDrop
   std::size_t dropped_energy = 0;   // energy <= threshold
+  std::size_t dropped_base = 0;     // residual_of: base not finite or <= 0
   std::size_t kept_missing = 0;     // rows kept with a NaN feature under kKeep
   std::string summary() const;      // one line for the console and the report
 };
 
+// The relative residual a residual regression learns, in units of 1/kResidualScale of
+// the base (per mille): (target - base) / base * kResidualScale. Per mille keeps the
+// corrections of a calibrated energy (~1e-4 to 1e-1) near unit scale for the models.
+constexpr double kResidualScale = 1000.0;
+double relative_residual(double target, double base);
+// The inverse: base * (1 + residual / kResidualScale).
+double from_relative_residual(double residual, double base);
+
 // The physics set the lectures put in their tables: energy, A/E, current amplitude,
 // drift and rise time, DCR, LQ, tail, current width and peaks, rising-edge asymmetry.
 const std::vector<std::string>& default_physics_features();
+
+// Label "psd_pass" (1 when the event passes every PSD cut) on a table that has no such
+// column: added from its psd_label_* columns (NaN where any of them is NaN). Nothing
+// happens for another label, a table that has the column, or one without PSD labels.
+void add_derived_label(io::Table& table, const std::string& label);
 
 // Throws InputError naming `source` and the column when a feature or label is absent
 // (with the available names) or a label is not 0/1.
@@ -70,8 +91,8 @@ FeatureMatrix build_matrix(const io::Table& table, const MatrixOptions& options,
                            const std::string& source, MatrixReport* report = nullptr);
 
 // Reads features.names, features.missing ("drop"/"keep"), features.drop_bad_quality,
-// task.label, model.task, data.energy_threshold_kev (applied to energy_label/energy_kev
-// when present).
+// task.label, model.task, task.residual_of (a regression only; InputError naming the key
+// otherwise), data.energy_threshold_kev (applied to energy_label/energy_kev when present).
 MatrixOptions matrix_options_from(const core::Config& config, MissingPolicy default_missing);
 
 // model.task: "classification" (default, a 0/1 label) or "regression" (a float target, the

@@ -1,8 +1,8 @@
 #pragma once
 // A classical binary classifier on a feature matrix: XGBoost trees ("bdt"), libsvm ("svm"),
 // L2-regularised logistic regression ("logistic") or a Gaussian process ("gp", built with
-// libtorch only). Scores are P(signal) in [0, 1]; the GP also does regression
-// (model.task = "regression"), its scores then being the target's predicted values.
+// libtorch only). Scores are P(signal) in [0, 1]; the GP and the BDT also do regression
+// (model.task = "regression"), their scores then being the target's predicted values.
 // Every model saves itself into a run directory and loads back giving identical scores;
 // the training code scores events with the reloaded model so that what a run reports is
 // exactly what `predict` reproduces.
@@ -48,7 +48,7 @@ class TabularModel {
   // Models with a predictive uncertainty (the GP) give, in the same pass as the scores, a
   // standard deviation per row; the GP's is that of its latent f, not of P(signal).
   virtual bool has_predict_std() const { return false; }
-  // A regression (model.task = "regression", the GP only): predict() gives the target in its
+  // A regression (model.task = "regression", the GP or the BDT): predict() gives the target in its
   // units, the spread its predictive standard deviation.
   virtual bool is_regression() const { return false; }
   // The scores; `spread` receives the standard deviations (empty unless has_predict_std()).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wavelearn/core/split.hpp"
+#include "wavelearn/train/distributed.hpp"
 #include "wavelearn/train/init_from.hpp"
 
 namespace wl::core {
@@ -25,6 +26,9 @@ struct RunOptions {
   bool resume_with_changes = false;  // resume even if the config or data changed (recorded)
   bool quiet = false;
   int threads = 0;            // 0: all cores
+  // Data-parallel training (world_size > 1): this rank's place. Only rank 0 writes to `out`;
+  // the others read its checkpoint on resume and return after the last epoch.
+  DistEnv dist;
 };
 
 struct RunSummary {
@@ -51,6 +55,10 @@ struct RunSummary {
                                          // the loader, forward, loss), with the best weights
   std::size_t inference_batch_size = 0;
   int threads = 0;
+  int world_size = 1;  // ranks of a data-parallel run
+  double all_reduce_ms_per_step = 0.0;  // rank 0's mean time in the gradient all-reduce
+  std::string device = "cpu";             // train.device ("cpu", "cuda", "cuda:N")
+  std::string mixed_precision = "none";   // train.mixed_precision
   bool pretraining = false;          // a self-supervised objective (task.kind masked_patches)
   std::optional<EncoderInit> init_from;  // train.init_from: where the encoder started
 };

@@ -42,11 +42,17 @@ struct TrainSpec {
   std::string init_from;
   bool freeze_encoder = false;
   double encoder_lr = -1.0;
+  // Where the network trains (docs/training.md "Devices"): "cpu", "cuda" or "cuda:N"
+  // (train.device, --device). Checkpoints and model.pt hold CPU tensors whatever it is.
+  std::string device = "cpu";
+  // train.mixed_precision: "none", "bf16" (autocast to bfloat16, CPU or CUDA) or "fp16"
+  // (autocast to float16 with dynamic loss scaling, CUDA only).
+  std::string mixed_precision = "none";
 };
 
 // Reads [train]: epochs, optimizer, lr, weight_decay, momentum, nesterov, l1, schedule,
 // step_epochs, gamma, min_lr, plateau_patience, plateau_factor, early_stopping_patience,
-// min_delta, clip_grad_norm, init_seed, ensemble, init_from, freeze_encoder, encoder_lr (the last three
+// min_delta, clip_grad_norm, init_seed, ensemble, device, mixed_precision, init_from, freeze_encoder, encoder_lr (the last three
 // only when given: a run without them records none); and the top-level `seed`. Throws InputError naming the key for
 // an unknown optimizer or schedule or an out-of-range value.
 TrainSpec train_spec_from(const core::Config& config);

@@ -14,10 +14,13 @@
 
 #include "wavelearn/data/loader.hpp"
 #include "wavelearn/nn/heads.hpp"
+#include "wavelearn/train/grad_scaler.hpp"
 #include "wavelearn/train/optimizer.hpp"
 #include "wavelearn/train/train_spec.hpp"
 
 namespace wl::train {
+
+class ProcessGroup;  // train/distributed.hpp
 
 // Where batches come from: data::BatchLoader in a run, in-memory tensors in tests. The
 // order of an epoch must be a pure function of the epoch number (resume relies on it).
@@ -58,6 +61,21 @@ class TensorSource : public BatchSource {
   uint64_t seed_;
 };
 
+// An objective trained together with the model (domain-adversarial training, train/dann.hpp):
+// its parameters join the optimizer, the checkpoint and the best-epoch copies; it runs the
+// model's training forward pass and adds its loss to each training batch's task loss. Not
+// used in validation or export.
+class AuxiliaryObjective {
+ public:
+  virtual ~AuxiliaryObjective() = default;
+  virtual std::vector<torch::Tensor> parameters() const = 0;
+  virtual void start_epoch(int64_t epoch) = 0;  // 0-based
+  // The model's float32 output on `batch` (already on the trainer's device; batch_number of
+  // n_batches of the epoch), and in `extra_loss` the objective's loss.
+  virtual torch::Tensor forward(torch::jit::Module& model, const data::Batch& batch, int64_t epoch,
+                                std::size_t batch_number, std::size_t n_batches, torch::Tensor& extra_loss) = 0;
+};
+
 struct EpochRecord {
   int64_t epoch = 0;  // 1-based
   double train_loss = 0.0;
@@ -87,7 +105,8 @@ struct Evaluation {
 
 class Trainer {
  public:
-  // model: built and with its head attached; it is trained in place. encoder: names of the
+  // model: built and with its head attached; it is moved to spec.device (InputError naming
+  // train.device when this machine has no such device) and trained in place. encoder: names of the
   // parameters loaded from spec.init_from: with spec.freeze_encoder they are not trained (no
   // gradient, not in the optimizer), else they form a second parameter group at
   // spec.encoder_lr (when > 0).
@@ -118,16 +137,37 @@ class Trainer {
   torch::jit::Module& model() { return model_; }
   const nn::Head& head() const { return head_; }
   double current_lr() const;
+  const c10::Device& device() const { return device_; }
+
+  // Data-parallel training (not owned; nullptr: one process). Every rank calls it after
+  // load_checkpoint: rank 0's weights go to all ranks, and from then on each step's gradients
+  // and loss are averaged over the group before the optimizer step (trainer_distributed.cpp).
+  void set_process_group(ProcessGroup* group);
+
+  // Trains `aux` with the model (its parameters in their own optimizer group at train.lr).
+  // Call before load_checkpoint: the checkpoint then holds its parameters and their state.
+  void set_auxiliary(std::shared_ptr<AuxiliaryObjective> aux);
 
  private:
   double train_epoch(BatchSource& train, int64_t epoch);
   void require_finite_output(const torch::Tensor& out, int64_t epoch, std::size_t batch) const;
   torch::Tensor penalty() const;
+  // The model's output in float32, under autocast when train.mixed_precision is on.
+  torch::Tensor forward(const torch::Tensor& x);
+  void to_device(data::Batch& b) const;  // inputs and targets; rows stay on the CPU
+  void optimizer_step();  // unscale (fp16), clip, step; skips a step with overflowed gradients
+  double average_gradients(double loss);  // over group_; returns the mean loss
   std::vector<torch::Tensor> state_tensors() const;  // parameters then buffers, in order
 
   torch::jit::Module model_;
   nn::Head head_;
   TrainSpec spec_;
+  c10::Device device_{c10::DeviceType::CPU};
+  bool autocast_ = false;
+  c10::ScalarType autocast_type_ = c10::ScalarType::BFloat16;
+  GradScaler scaler_{false};
+  ProcessGroup* group_ = nullptr;
+  std::shared_ptr<AuxiliaryObjective> aux_;
   bool quiet_;
   std::vector<torch::Tensor> params_;  // the trained ones
   std::vector<double> group_lr_scale_;  // per optimizer group, times the scheduled rate

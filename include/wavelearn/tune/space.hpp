@@ -34,6 +34,11 @@ struct Space {
   std::vector<Parameter> parameters;  // sorted by name
   // From the optional [tune] table; 0 when not given (the command's defaults apply).
   int min_epochs = 0, eta = 0;
+  // The last rung's budget; 0: the base configuration's train.epochs.
+  int max_epochs = 0;
+  // Trial 0 trains the base configuration as it is (`[tune] base_trial`, default true), so a
+  // search never reports a configuration worse on validation than the one it started from.
+  bool base_trial = true;
   std::string source;  // file name, for messages
 };
 
@@ -57,6 +62,10 @@ struct Draw {
 double unit_draw(uint64_t seed, int trial, const std::string& name);
 Draw draw_parameter(const Parameter& p, uint64_t seed, int trial);
 std::vector<Draw> draw_trial(const Space& space, uint64_t seed, int trial);
+// The base configuration's own value of every parameter, as a draw (the base trial): the
+// option it equals for a choice (else choice -1), NaN on a numeric axis when the base does
+// not set the key (the reader's default applies).
+std::vector<Draw> base_draws(const Space& space, const core::Config& base);
 
 // The `key=value` overrides of a trial on `base`; repeated values take their length from
 // the base with the other draws applied. InputError when repeat_for names no list.

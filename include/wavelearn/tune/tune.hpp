@@ -19,7 +19,8 @@ struct TuneOptions {
   int trials = 0;                 // 0 on --resume: the recorded number
   uint64_t seed = 1;
   bool seed_given = false;
-  int eta = 0, min_epochs = 0;  // 0: the space's [tune] table, else 3 and 1
+  // 0: the space's [tune] table, else 3, 1 and the base configuration's train.epochs.
+  int eta = 0, min_epochs = 0, max_epochs = 0;
   bool force = false, resume = false, quiet = false;
   int threads = 0;
 };
