@@ -3,29 +3,15 @@
 // client), a float32 buffer of the given number of parameters, mean over the ranks. The
 // figure docs/performance.md's scaling model starts from.
 #include <benchmark/benchmark.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 #include <torch/torch.h>
 
 #include <thread>
 
+#include "wavelearn/core/loopback_port.hpp"
 #include "wavelearn/train/distributed.hpp"
 
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // The last element is a stop flag: the partner rank mirrors every all-reduce of the timed
 // loop until the flag's mean is non-zero.
@@ -33,7 +19,7 @@ void BM_AllReduceTwoRanks(benchmark::State& state) {
   const auto n = state.range(0);
   wl::train::DistEnv env;
   env.world_size = 2;
-  env.master_port = free_port();
+  env.master_port = wl::core::free_loopback_port("bench_train");
   env.timeout_s = 60;
   std::thread partner([env, n] {
     auto e = env;

@@ -2,9 +2,6 @@
 // watch over the children so that one rank's death never leaves the others waiting.
 #include "launch_ranks.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 #include <vector>
 
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/loopback_port.hpp"
 
 namespace wl::app {
 
@@ -55,21 +53,6 @@ std::vector<std::string> rank_command_line(int threads_per_rank) {
     out.push_back(args[i]);
   }
   return out;
-}
-
-// A port the kernel just handed out on loopback; the store of rank 0 binds it next.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!ok) throw core::InputError(std::string("train --nproc: no free port on 127.0.0.1: ") + std::strerror(errno));
-  return ntohs(addr.sin_port);
 }
 
 pid_t start_rank(const std::vector<std::string>& args, int rank, int nproc, int port) {
@@ -127,7 +110,7 @@ void stop_ranks(std::map<pid_t, int>& running) {
 
 void launch_local_ranks(int nproc, int threads_per_rank) {
   const auto args = rank_command_line(threads_per_rank);
-  const int port = free_port();
+  const int port = core::free_loopback_port("train --nproc");
   std::map<pid_t, int> running;
   for (int r = 0; r < nproc; ++r) running[start_rank(args, r, nproc, port)] = r;
   // Ctrl-C reaches every rank (one process group): they save and stop; this one waits.

@@ -1,11 +1,8 @@
 // Data-parallel training through the CLI: two ranks on loopback train the weights one
 // process trains with the same global batch; a run resumes at another world size; a killed
 // rank ends the job with a one-line error within seconds instead of a hang.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -21,6 +18,7 @@
 #include <thread>
 
 #include "cli/run_cli.hpp"
+#include "wavelearn/core/loopback_port.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -130,18 +128,6 @@ bool await_file(const std::string& path) {
   return false;
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 }  // namespace
 
 TEST(Distributed, TwoRanksTrainTheWeightsOfOneProcessAndResumeAtAnotherWorldSize) {
@@ -197,7 +183,7 @@ TEST(Distributed, ARankWhosePeerDiesStopsWithAClearError) {
   auto& d = Data::get();
   const std::string common = train_args(d.file, d.dir / "peer", 10000) +
                              " --world-size 2 --master-addr 127.0.0.1 --dist-timeout 60 --master-port " +
-                             std::to_string(free_port());
+                             std::to_string(wl::core::free_loopback_port("test_dist"));
   const auto err0 = d.dir / "rank0.err", err1 = d.dir / "rank1.err";
   const pid_t rank0 = spawn("--threads 1 " + common + " --rank 0", err0);
   const pid_t rank1 = spawn("--threads 1 " + common + " --rank 1", err1);
