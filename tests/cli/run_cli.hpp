@@ -60,6 +60,17 @@ struct ScratchDir {
   std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
 
+// Runs a Python snippet with Debian's interpreter (h5py, numpy) in `dir`; returns its output,
+// or "python failed: <output>" when it exits non-zero (tests assert on the text).
+inline std::string run_python(const ScratchDir& dir, const std::string& code) {
+  const std::string script = dir / "check.py";
+  std::ofstream(script) << code;
+  const std::string out = script + ".out";
+  if (std::system(("/usr/bin/python3 " + script + " >" + out + " 2>&1").c_str()) != 0)
+    return "python failed: " + read_all(out);
+  return read_all(out);
+}
+
 // Counts lines in a string (an error must be one line).
 inline int count_lines(const std::string& s) {
   int n = 0;

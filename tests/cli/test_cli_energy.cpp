@@ -19,15 +19,6 @@ struct Scratch : wl::test::ScratchDir {
   Scratch() : ScratchDir("wl_cli_energy") {}
 };
 
-std::string python(const Scratch& dir, const std::string& code) {
-  const std::string script = dir / "check.py";
-  std::ofstream(script) << code;
-  const std::string out = script + ".out";
-  if (std::system(("/usr/bin/python3 " + script + " >" + out + " 2>&1").c_str()) != 0)
-    return "python failed: " + wl::test::read_all(out);
-  return wl::test::read_all(out);
-}
-
 }  // namespace
 
 TEST(CliEnergy, ResidualModelReportsBothEstimators) {
@@ -45,7 +36,7 @@ TEST(CliEnergy, ResidualModelReportsBothEstimators) {
   for (const char* want : {"trapezoid: bias", "model: bias", "Residuals versus drift time", "trapezoid filter"})
     EXPECT_NE(page.find(want), std::string::npos) << want;
   EXPECT_TRUE(fs::exists(fs::path(dir / "energy") / "plots/residuals_vs_drift_time.png"));
-  const std::string out = python(dir,
+  const std::string out = wl::test::run_python(dir,
       "import h5py, json, numpy as np\n"
       "e = h5py.File('" + (dir / "energy/predictions.h5") + "', 'r'); p = h5py.File('" + (dir / "scores.h5") + "', 'r')\n"
       "f = h5py.File('" + (dir / "features.h5") + "', 'r')\n"

@@ -18,15 +18,6 @@ struct Scratch : wl::test::ScratchDir {
   Scratch() : ScratchDir("wl_cli_gp") {}
 };
 
-std::string python(const Scratch& dir, const std::string& code) {
-  const std::string script = dir / "check.py";
-  std::ofstream(script) << code;
-  const std::string out = script + ".out";
-  if (std::system(("/usr/bin/python3 " + script + " >" + out + " 2>&1").c_str()) != 0)
-    return "python failed: " + wl::test::read_all(out);
-  return wl::test::read_all(out);
-}
-
 }  // namespace
 
 TEST(CliGp, TrainsOnSimulatedFeaturesAndWritesTheLatentSpread) {
@@ -48,7 +39,7 @@ TEST(CliGp, TrainsOnSimulatedFeaturesAndWritesTheLatentSpread) {
   EXPECT_NE(r.out.find("score_std"), std::string::npos) << r.out;
   // The run's test scores, their AUC, and predict's scores of the same events (another
   // thread count, other batches) bit for bit.
-  const std::string out = python(dir,
+  const std::string out = wl::test::run_python(dir,
       "import h5py, json, numpy as np\n"
       "e = h5py.File('" + (dir / "gp/predictions.h5") + "', 'r'); p = h5py.File('" + (dir / "scores.h5") + "', 'r')\n"
       "s, sd = e['score'][:], e['score_std'][:]\n"
@@ -81,7 +72,7 @@ TEST(CliGp, RegressionWritesPredictionSigmaAndCoverage) {
   r = run_cli("-q --threads 1 predict --model " + (dir / "gp") + " --data " + (dir / "features.h5") + " --out " +
               (dir / "scores.h5"));
   ASSERT_EQ(r.status, 0) << r.err;
-  const std::string out = python(dir,
+  const std::string out = wl::test::run_python(dir,
       "import h5py, json, numpy as np\n"
       "e = h5py.File('" + (dir / "gp/predictions.h5") + "', 'r'); p = h5py.File('" + (dir / "scores.h5") + "', 'r')\n"
       "mu, sd, t = e['pred_truth_energy_kev'][:], e['pred_truth_energy_kev_sigma'][:], e['truth_energy_kev'][:]\n"
