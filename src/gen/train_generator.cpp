@@ -180,18 +180,6 @@ Prepared prepare_run_data(const GenConfig& g, const GenTrainOptions& o) {
 
 namespace {
 
-// A start that failed before its first checkpoint leaves nothing behind: no files, and no
-// directory when this run created it, so the corrected command needs no --force.
-void discard_failed_start(std::unique_ptr<run::RunDir> dir) {
-  if (!dir->was_fresh() || dir->has("checkpoint.pt")) return;
-  dir->discard_contents();
-  const auto path = dir->path();
-  const bool created = dir->was_created();
-  dir.reset();  // releases the lock file
-  std::error_code ec;
-  if (created) std::filesystem::remove(path, ec);
-}
-
 // cyclegan: data.target_file (required) and energy-only conditions, read before the
 // config's keys are checked; "" for the other generators (which leave the key unread, so a
 // data.target_file given to them is refused as unknown).

@@ -5,6 +5,7 @@
 #include "wavelearn/core/atomic_file.hpp"
 #include "run_lock.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/run/record.hpp"
 
 namespace wl::run {
 
@@ -105,6 +106,17 @@ nlohmann::json RunDir::read_json(const std::string& name) const {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(p.string() + ": not valid JSON (" + e.what() + ")");
   }
+}
+
+void discard_failed_start(std::unique_ptr<RunDir> dir) {
+  // An ensemble's finished or checkpointed members are kept for --resume.
+  if (!dir->was_fresh() || dir->has("checkpoint.pt") || dir->has(ensemble_member_dir(0) + "/checkpoint.pt")) return;
+  dir->discard_contents();
+  const auto path = dir->path();
+  const bool created = dir->was_created();
+  dir.reset();  // releases the lock file
+  std::error_code ec;
+  if (created) std::filesystem::remove(path, ec);
 }
 
 }  // namespace wl::run

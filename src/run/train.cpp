@@ -21,23 +21,6 @@ bool is_pretraining_config(const core::Config& config) {
   return probe.get<std::string>("task.kind", "") == "masked_patches";
 }
 
-namespace {
-
-// A run that failed before its first checkpoint holds nothing worth keeping, and its files
-// (config.toml, preprocess.json) would make the corrected rerun need --force.
-void discard_failed_start(std::unique_ptr<RunDir> dir) {
-  // An ensemble's finished or checkpointed members are kept for --resume.
-  if (!dir->was_fresh() || dir->has("checkpoint.pt") || dir->has(ensemble_member_dir(0) + "/checkpoint.pt")) return;
-  dir->discard_contents();
-  const auto path = dir->path();
-  const bool created = dir->was_created();
-  dir.reset();  // releases the lock file
-  std::error_code ec;
-  if (created) std::filesystem::remove(path, ec);
-}
-
-}  // namespace
-
 void check_data_parallel(const core::Config& config, int world_size) {
   const core::Config probe = config;  // reads no key of the caller's
   const std::string leave_out = ": leave out --nproc (and WORLD_SIZE)";

@@ -53,4 +53,10 @@ class RunDir {
   bool fresh_ = false, created_ = false;
 };
 
+// A training start that failed before its first checkpoint holds nothing worth keeping, and
+// its files (config.toml, preprocess.json) would make the corrected rerun need --force: a
+// fresh claim without a checkpoint (its own, or an ensemble's first member's) is emptied,
+// and removed when the claim created it. Releases the claim.
+void discard_failed_start(std::unique_ptr<RunDir> dir);
+
 }  // namespace wl::run
