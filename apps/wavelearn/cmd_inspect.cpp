@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/io/layout.hpp"
 #include "wavelearn/io/reader.hpp"
 #include "wavelearn/io/summary.hpp"
@@ -55,6 +57,39 @@ std::string bar(std::size_t count, std::size_t max_count, int width) {
   return std::string(static_cast<std::size_t>(std::max(len, count ? 1 : 0)), '#');
 }
 
+// The files of a dataset given as several files: each one's events and bytes. Empty for one
+// file.
+struct FilePart {
+  std::string path;
+  std::size_t n_events = 0;
+  std::uintmax_t bytes = 0;
+};
+
+std::vector<FilePart> file_parts(const std::string& spec, const OpenOptions& opt) {
+  std::vector<FilePart> parts;
+  if (!wl::core::is_file_list(spec)) return parts;
+  for (const auto& f : wl::core::expand_file_list(spec, "inspect")) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(f, ec);
+    parts.push_back({f, open_reader(f, opt)->n_events(), ec ? 0 : bytes});
+  }
+  return parts;
+}
+
+void print_parts(const std::vector<FilePart>& parts) {
+  if (parts.empty()) return;
+  std::printf("files: %zu, read as one dataset in this order (the layout below is the first's; all share it)\n",
+              parts.size());
+  for (const auto& p : parts)
+    std::printf("  %s  %zu events  %.1f MB\n", p.path.c_str(), p.n_events, double(p.bytes) / 1e6);
+}
+
+nlohmann::json parts_json(const std::vector<FilePart>& parts) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& p : parts) j.push_back({{"path", p.path}, {"n_events", p.n_events}, {"bytes", p.bytes}});
+  return j;
+}
+
 nlohmann::json to_json(const FileLayout& layout, const FileSummary& s) {
   using nlohmann::json;
   json j;
@@ -90,8 +125,9 @@ nlohmann::json to_json(const FileLayout& layout, const FileSummary& s) {
   return j;
 }
 
-void print_text(const FileLayout& layout, const FileSummary& s) {
+void print_text(const FileLayout& layout, const FileSummary& s, const std::vector<FilePart>& parts) {
   std::printf("file: %s\nformat: %s\nevents: %zu\n", s.path.c_str(), format_name(s.format), s.n_events);
+  print_parts(parts);
   std::printf("waveform: %zu samples x %g ns = %g us%s\n", s.n_samples, s.sample_period_ns,
               double(s.n_samples) * s.sample_period_ns / 1e3,
               s.format == Format::Lh5 ? " (longest record)" : "");
@@ -199,6 +235,7 @@ void run(const InspectArgs& a) {
 
   const FileLayout layout = describe_layout(a.file);
   auto reader = open_reader(a.file, opt);
+  const auto parts = file_parts(a.file, opt);
   std::vector<NamedField> named{{a.energy, "--energy"}, {a.tp0, "--tp0"}};
   for (const auto& l : a.labels) named.push_back({l, "--label"});
   require_named_fields(*reader, named);
@@ -219,6 +256,7 @@ void run(const InspectArgs& a) {
   if (a.json) {
     auto j = to_json(layout, summary);
     if (!streams.empty()) j["lh5_streams"] = streams_json(streams);
+    if (!parts.empty()) j["files"] = parts_json(parts);
     if (select) j["selection"] = {{"min_energy_kev", a.min_energy_kev}, {"n_events", selected.size()}};
     if (has_window) {
       j["window"] = {{"begin", window.sample_begin}, {"end", window.sample_begin + window.n_samples},
@@ -227,7 +265,7 @@ void run(const InspectArgs& a) {
     std::printf("%s\n", j.dump(2).c_str());
     return;
   }
-  print_text(layout, summary);
+  print_text(layout, summary, parts);
   print_streams(streams, a.channel, a.stream);
   if (select) {
     std::printf("\nselection: %zu of %zu events with %s > %g\n", selected.size(), summary.n_events,

@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "launch_ranks.hpp"
 #include "wavelearn/core/config.hpp"
+#include "wavelearn/core/device.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/gen/generator_run.hpp"
 #include "wavelearn/run/train.hpp"
@@ -84,6 +85,11 @@ void run(const TrainArgs& a) {
   }
   // Neural runs only: tabular models train on the CPU and read no train.* device key.
   if (!a.device.empty() && !wl::run::is_tabular_config(config)) config.set_string("train.device", a.device, "--device");
+  if (env.active() && config.has("train.device")) {
+    const auto spec = wl::core::parse_device(config.get<std::string>("train.device"), "train.device");
+    const auto own = wl::core::device_for_local_rank(spec, env.local_rank);
+    if (own.index != spec.index) config.set_string("train.device", own.text(), "LOCAL_RANK");
+  }
   wl::run::TrainOptions o;
   o.out = a.out;
   o.data = a.data;

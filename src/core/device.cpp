@@ -37,4 +37,9 @@ DeviceSpec parse_device(const std::string& text, const std::string& what) {
   return d;
 }
 
+DeviceSpec device_for_local_rank(DeviceSpec d, int local_rank) {
+  if (d.cuda && d.index < 0) d.index = local_rank;
+  return d;
+}
+
 }  // namespace wl::core

@@ -86,6 +86,14 @@ unsigned long long total_file_bytes(const std::string& spec) {
   return bytes;
 }
 
+std::string absolute_file_spec(const std::string& spec) {
+  const auto absolute = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
+  if (!is_file_list(spec)) return absolute(spec);
+  std::vector<std::string> entries = split_commas(spec, "");
+  for (auto& e : entries) e = absolute(e);
+  return join_file_list(entries);
+}
+
 std::string join_file_list(const std::vector<std::string>& entries) {
   std::string out;
   for (const auto& e : entries) out += (out.empty() ? "" : ",") + e;

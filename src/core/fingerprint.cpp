@@ -55,11 +55,14 @@ std::string file_fingerprint(const std::filesystem::path& path) {
     return "";
   }
   // Every file by name and content: a file added to, dropped from or changed in the
-  // dataset changes the whole.
+  // dataset changes the whole. The name without its directory, as a single file's
+  // fingerprint has no path: a relative and an absolute spelling, or a moved data
+  // directory, are the same data.
   std::string out = std::to_string(files.size()) + " files:";
   for (const auto& f : files) {
     const std::string one = one_file_fingerprint(f);
-    out += " " + f + " (" + (one.empty() ? std::string("unreadable") : one) + ");";
+    out += " " + std::filesystem::path(f).filename().string() + " (" +
+           (one.empty() ? std::string("unreadable") : one) + ");";
   }
   out.pop_back();
   return out;

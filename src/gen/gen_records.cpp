@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "gen_run.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/eval/json.hpp"
 #include "wavelearn/report/model_card.hpp"
 #include "wavelearn/run/record.hpp"
@@ -25,7 +26,7 @@ run::RunRecord generator_record(const GenConfig& g, const GeneratorSpec& spec, c
   r.model_type = spec.type;
   r.task = "generate";
   r.targets = {};
-  r.training_file = std::filesystem::absolute(g.data_file).lexically_normal().string();
+  r.training_file = core::absolute_file_spec(g.data_file);
   r.split = {g.fractions, g.group_by, g.seed, true};
   r.name = name;
   return r;

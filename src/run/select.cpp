@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/core/rng.hpp"
 
 namespace wl::run {
@@ -33,8 +34,23 @@ std::vector<std::size_t> subset(std::vector<std::size_t> rows, std::size_t n, ui
 }  // namespace
 
 bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  return std::filesystem::exists(a) && std::filesystem::exists(b) && std::filesystem::equivalent(a, b, ec);
+  const auto one = [](const std::string& x, const std::string& y) {
+    std::error_code ec;
+    return std::filesystem::exists(x) && std::filesystem::exists(y) && std::filesystem::equivalent(x, y, ec);
+  };
+  if (!core::is_file_list(a) && !core::is_file_list(b)) return one(a, b);
+  // Lists (or patterns) name the same data when they expand to the same files in order.
+  std::vector<std::string> fa, fb;
+  try {
+    fa = core::expand_file_list(a, "");
+    fb = core::expand_file_list(b, "");
+  } catch (const core::InputError&) {
+    return false;  // a list that names nothing is not the training data; the reader says why
+  }
+  if (fa.size() != fb.size()) return false;
+  for (std::size_t i = 0; i < fa.size(); ++i)
+    if (!one(fa[i], fb[i])) return false;
+  return true;
 }
 
 std::vector<uint8_t> parts_of(const EventTable& t, const SplitRecord& s) {

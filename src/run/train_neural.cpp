@@ -30,7 +30,7 @@ RunRecord neural_record(const train::RunSummary& s, const std::string& name) {
   r.task = s.task_kind;
   r.targets = s.targets;
   // Absolute, so `evaluate --model RUN` finds it from any working directory.
-  r.training_file = std::filesystem::absolute(s.data_file).lexically_normal().string();
+  r.training_file = core::absolute_file_spec(s.data_file);
   r.energy_threshold_kev = s.energy_threshold_kev;
   r.split = {s.fractions, s.group_by, s.seed, s.keyed_split};
   r.name = name;

@@ -6,6 +6,7 @@
 
 #include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/core/fingerprint.hpp"
 
 namespace wl::train {
@@ -38,9 +39,8 @@ void write_resume_file(const fs::path& run, const nlohmann::json& j) {
   core::write_text_atomically(run / kResumeFile, j.dump(2) + "\n");
 }
 
-std::string absolute_text(const std::string& path) {
-  return fs::absolute(path).lexically_normal().string();
-}
+// A comma list or pattern gets each entry made absolute, not the whole string.
+std::string absolute_text(const std::string& path) { return core::absolute_file_spec(path); }
 
 }  // namespace
 

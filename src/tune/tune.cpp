@@ -14,6 +14,7 @@
 #include "wavelearn/core/atomic_file.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
+#include "wavelearn/core/file_list.hpp"
 #include "wavelearn/run/run_dir.hpp"
 #include "wavelearn/train/interrupt.hpp"
 #include "wavelearn/tune/halving.hpp"
@@ -64,11 +65,16 @@ core::Config load_base(const TuneOptions& o, bool has_record) {
   if (o.config.empty() && !has_record) throw InputError("tune: --config is required (e.g. configs/seed-fcnet.toml)");
   auto base = core::Config::load(o.config.empty() ? o.out / "base.toml" : o.config);
   base.set_all(o.sets);
-  // Absolute, so best.toml and a resumed tune find the file from any working directory.
-  if (!o.data.empty()) base.set_string("data.file", fs::absolute(o.data).lexically_normal().string(), "--data");
-  else if (base.has("data.file") && fs::path(base.get<std::string>("data.file")).is_relative())
-    base.set_string("data.file", fs::absolute(base.get<std::string>("data.file")).lexically_normal().string(),
-                    base.source());
+  // Absolute (every entry of a list or pattern), so best.toml and a resumed tune find the
+  // files from any working directory.
+  if (!o.data.empty()) base.set_string("data.file", core::absolute_file_spec(o.data), "--data");
+  else if (base.has("data.file"))
+    base.set_string("data.file", core::absolute_file_spec(base.get<std::string>("data.file")), base.source());
+  else if (base.has("data.files")) {
+    auto entries = base.get<std::vector<std::string>>("data.files");
+    for (auto& e : entries) e = core::absolute_file_spec(e);
+    base.set("data.files=" + nlohmann::json(entries).dump());
+  }
   if (has_record) {
     const auto recorded = core::Config::load(o.out / "base.toml");
     if (const auto diff = first_difference(recorded, base); !diff.empty())

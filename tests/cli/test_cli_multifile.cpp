@@ -74,7 +74,10 @@ TEST_F(MultiFileCli, DspAndInspectReadSeveralFilesAsTheirConcatenation) {
   expect_same_table(*dir_ / "whole_feat.h5", *dir_ / "parts_feat.h5", whole.names);
   const auto r = run_cli("inspect " + parts());
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("600"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("events: 600"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("files: 3,"), std::string::npos) << r.out;
+  for (int k = 0; k < 3; ++k)
+    EXPECT_NE(r.out.find("part_" + std::to_string(k) + ".h5  200 events"), std::string::npos) << r.out;
 }
 
 TEST_F(MultiFileCli, TrainOnAPatternRecordsEveryFileAndPredictsLikeTheConcatenation) {
@@ -102,6 +105,31 @@ TEST_F(MultiFileCli, TrainOnAPatternRecordsEveryFileAndPredictsLikeTheConcatenat
   expect_same_table(*dir_ / "pred_parts.h5", *dir_ / "pred_repeated.h5", {"id", "score"});
   const auto e = run_cli("-q evaluate --model " + run + " --out " + (*dir_ / "eval_parts"));
   ASSERT_EQ(e.status, 0) << e.err;
+}
+
+// A relative comma list is recorded entry by entry as absolute paths, so the run finds its
+// files from any working directory, and a pattern naming the same files is its training data.
+TEST_F(MultiFileCli, ARelativeListIsRecordedAbsoluteAndMatchesThePattern) {
+  const auto run = *dir_ / "run_relative";
+  const auto here = fs::current_path();
+  fs::current_path(dir_->path);
+  const auto t = run_cli(train("part_0.h5,part_1.h5,part_2.h5", run));
+  fs::current_path(here);
+  ASSERT_EQ(t.status, 0) << t.err;
+  std::ifstream in(fs::path(run) / "resume.json");
+  const auto recorded = nlohmann::json::parse(in).at("data_file").get<std::string>();
+  std::string expected;
+  for (int k = 0; k < 3; ++k) expected += (k ? "," : "") + (*dir_ / ("part_" + std::to_string(k) + ".h5"));
+  EXPECT_EQ(recorded, expected);
+  std::ifstream rin(fs::path(run) / "run.json");
+  EXPECT_EQ(nlohmann::json::parse(rin).at("training_file").get<std::string>(), recorded);
+  must("-q evaluate --model " + run + " --out " + (*dir_ / "eval_relative"));
+  must("-q evaluate --model " + run + " --data " + parts() + " --out " + (*dir_ / "eval_pattern"));
+  // Both evaluate the held-out test part, not every event of the files.
+  const auto a = wl::io::read_table_h5(*dir_ / "eval_relative/predictions.h5");
+  const auto b = wl::io::read_table_h5(*dir_ / "eval_pattern/predictions.h5");
+  EXPECT_EQ(a.column("id"), b.column("id"));
+  EXPECT_LT(a.n_rows(), 300u);
 }
 
 TEST_F(MultiFileCli, SplitByFileTrainsAndEvaluatesOnWholeFiles) {

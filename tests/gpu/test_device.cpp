@@ -39,6 +39,15 @@ TEST(DeviceName, AcceptsCpuCudaAndCudaN) {
   EXPECT_EQ(c3.text(), "cuda:3");
 }
 
+// Ranks of a data-parallel run on one machine each take the GPU of their LOCAL_RANK unless
+// the device names one.
+TEST(DeviceName, PlainCudaBecomesTheLocalRanksDevice) {
+  const auto cuda = wl::core::parse_device("cuda", "--device");
+  EXPECT_EQ(wl::core::device_for_local_rank(cuda, 3).text(), "cuda:3");
+  EXPECT_EQ(wl::core::device_for_local_rank(wl::core::parse_device("cuda:1", "--device"), 3).text(), "cuda:1");
+  EXPECT_EQ(wl::core::device_for_local_rank(wl::core::parse_device("cpu", "--device"), 3).text(), "cpu");
+}
+
 TEST(DeviceName, RefusesOtherTextNamingTheOption) {
   for (const std::string bad : {"gpu", "CUDA", "cuda:", "cuda0", "cuda:x", "cuda:-1", "cuda:64", "cpu:0", ""}) {
     const auto e = error_of([&] { wl::core::parse_device(bad, "train.device"); });

@@ -15,4 +15,9 @@ struct DeviceSpec {
 // (the option or key the text came from) and the accepted forms.
 DeviceSpec parse_device(const std::string& text, const std::string& what);
 
+// The device of one rank of a data-parallel run: a plain "cuda" becomes cuda:LOCAL_RANK, so
+// the ranks of one machine each take their own GPU (torchrun's convention); an explicit
+// cuda:N or cpu is kept.
+DeviceSpec device_for_local_rank(DeviceSpec d, int local_rank);
+
 }  // namespace wl::core

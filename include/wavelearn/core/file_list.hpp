@@ -24,6 +24,10 @@ std::vector<std::string> expand_file_list(const std::vector<std::string>& entrie
 // The bytes of every file `spec` names (0 for one that cannot be read).
 unsigned long long total_file_bytes(const std::string& spec);
 
+// The same spec with every entry made absolute (patterns keep their glob characters), so a
+// record names the same files from any working directory.
+std::string absolute_file_spec(const std::string& spec);
+
 // Entries joined with ',' (a spec expand_file_list reads back).
 std::string join_file_list(const std::vector<std::string>& entries);
 

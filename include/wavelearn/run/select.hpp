@@ -25,7 +25,8 @@ std::vector<uint8_t> parts_of(const EventTable& t, const SplitRecord& split);
 Selection select_events(const EventTable& t, const RunRecord& r, bool on_training_file, bool all_events,
                         std::size_t max_train_events);
 
-// Whether two paths name the same file (false when either does not exist).
+// Whether two paths name the same file (false when either does not exist); two file lists
+// or patterns, whether they expand to the same files in the same order.
 bool same_file(const std::string& a, const std::string& b);
 
 }  // namespace wl::run
