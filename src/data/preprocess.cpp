@@ -54,6 +54,14 @@ const char* to_string(Normalization mode) {
   }
 }
 
+const char* to_string(PoleZeroMode mode) {
+  switch (mode) {
+    case PoleZeroMode::Fixed: return "fixed";
+    case PoleZeroMode::Auto: return "auto";
+    default: return "off";
+  }
+}
+
 namespace {
 
 WindowMode parse_window(const std::string& s, const std::string& key) {
@@ -78,6 +86,35 @@ Normalization parse_normalization(const std::string& s, const std::string& key) 
                    "\": expected \"minmax\", \"amplitude\" or \"none\"");
 }
 
+PoleZeroMode parse_pole_zero(const std::string& s, const std::string& key) {
+  if (s == "off") return PoleZeroMode::Off;
+  if (s == "fixed") return PoleZeroMode::Fixed;
+  if (s == "auto") return PoleZeroMode::Auto;
+  throw InputError("config key '" + key + "' = \"" + s + "\": expected \"off\", \"fixed\" or \"auto\"");
+}
+
+// pole_zero and pole_zero_tau_ns (read with "fixed" only: a decay constant given beside
+// "off" or "auto" would otherwise look applied while it is not).
+// pole_zero is read only when given: a default written into the resolved config.toml would
+// stop a run from before the key existed from resuming (its saved config lacks it).
+void read_pole_zero(const core::Config& config, PreprocessConfig& c) {
+  if (config.has("preprocess.pole_zero"))
+    c.pole_zero = parse_pole_zero(config.get<std::string>("preprocess.pole_zero"), "preprocess.pole_zero");
+  const bool has_tau = config.has("preprocess.pole_zero_tau_ns");
+  if (c.pole_zero != PoleZeroMode::Fixed) {
+    if (has_tau)
+      throw InputError("config key 'preprocess.pole_zero_tau_ns' is used only with preprocess.pole_zero = "
+                       "\"fixed\" (here \"" + std::string(to_string(c.pole_zero)) + "\")");
+    return;
+  }
+  if (!has_tau)
+    throw InputError("config key 'preprocess.pole_zero' = \"fixed\" needs preprocess.pole_zero_tau_ns "
+                     "(the preamplifier decay constant in ns)");
+  c.pole_zero_tau_ns = config.get<double>("preprocess.pole_zero_tau_ns");
+  if (!(c.pole_zero_tau_ns > 0.0) || !std::isfinite(c.pole_zero_tau_ns))
+    throw InputError("config key 'preprocess.pole_zero_tau_ns' = " + fmt_ns(c.pole_zero_tau_ns) + " must be > 0");
+}
+
 }  // namespace
 
 PreprocessConfig preprocess_config_from(const core::Config& config) {
@@ -90,12 +127,19 @@ PreprocessConfig preprocess_config_from(const core::Config& config) {
   c.normalization = parse_normalization(
       config.get<std::string>("preprocess.normalization", to_string(c.normalization)),
       "preprocess.normalization");
-  // Amplitude scaling is only meaningful on baseline-subtracted pulses.
+  read_pole_zero(config, c);
+  // Amplitude scaling and pole-zero correction are only meaningful on baseline-subtracted
+  // pulses.
   const BaselineMode baseline_default =
-      c.normalization == Normalization::Amplitude ? BaselineMode::Window : BaselineMode::None;
+      c.normalization == Normalization::Amplitude || c.pole_zero != PoleZeroMode::Off ? BaselineMode::Window
+                                                                                        : BaselineMode::None;
   c.baseline = parse_baseline(
       config.get<std::string>("preprocess.baseline", to_string(baseline_default)),
       "preprocess.baseline");
+  if (c.pole_zero != PoleZeroMode::Off && c.baseline == BaselineMode::None)
+    throw InputError("config key 'preprocess.pole_zero' = \"" + std::string(to_string(c.pole_zero)) +
+                     "\" needs preprocess.baseline = \"window\" or \"pretrigger\", not \"none\" (the "
+                     "correction assumes a baseline at 0)");
   c.baseline_length_ns = config.get<double>("preprocess.baseline_length_ns", c.baseline_length_ns);
   c.pretrigger_start_ns =
       config.get<double>("preprocess.pretrigger_start_ns", c.pretrigger_start_ns);
@@ -199,13 +243,31 @@ Preprocessor::Preprocessor(const PreprocessConfig& config, double sample_period_
                        ") is empty or does not fit" + record);
     }
   }
+  if (config.pole_zero != PoleZeroMode::Off && config.baseline == BaselineMode::None)
+    throw InputError("preprocess.pole_zero needs preprocess.baseline = \"window\" or \"pretrigger\"");
+  if (config.pole_zero == PoleZeroMode::Fixed) {
+    if (!(config.pole_zero_tau_ns > 0.0) || !std::isfinite(config.pole_zero_tau_ns))
+      throw InputError("preprocess.pole_zero_tau_ns = " + fmt_ns(config.pole_zero_tau_ns) + " must be > 0");
+    s.pole_zero_tau_ns = config.pole_zero_tau_ns;
+  }
   s.fitted = !needs_fit();
 }
 
 Preprocessor::Preprocessor(PreprocessState state) : state_(std::move(state)) {}
 
 bool Preprocessor::needs_fit() const {
+  return needs_scaling_fit() || state_.config.pole_zero == PoleZeroMode::Auto;
+}
+
+bool Preprocessor::needs_scaling_fit() const {
   return state_.config.standard_scaler || state_.config.normalization == Normalization::Amplitude;
+}
+
+double Preprocessor::pole_zero_tau_for(std::int64_t detector) const {
+  const auto& s = state_;
+  if (s.config.pole_zero == PoleZeroMode::Off) return 0.0;
+  const auto it = s.pole_zero_tau_ns_by_detector.find(detector);
+  return it != s.pole_zero_tau_ns_by_detector.end() ? it->second : s.pole_zero_tau_ns;
 }
 
 std::size_t Preprocessor::window_start_for(double tp0_samples) const {
@@ -232,8 +294,27 @@ Preprocessor::Span Preprocessor::span_for(const std::size_t* window_starts, std:
   return {begin, end - begin};
 }
 
+namespace {
+
+// The DSP's single-pole correction (dsp::pole_zero, z[i] = z[i-1] + x[i] - a x[i-1], z[0] =
+// x[0]: the window is taken to start in steady state) done in place, accumulating in double
+// as the DSP does.
+void pole_zero_in_place(float* x, std::size_t n, double a) {
+  if (n == 0) return;
+  double acc = x[0], previous = x[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    const double current = x[i];
+    acc += current - a * previous;
+    previous = current;
+    x[i] = static_cast<float>(acc);
+  }
+}
+
+}  // namespace
+
 void Preprocessor::transform_unscaled(const float* span_row, std::size_t span_begin,
-                                      std::size_t window_start, float* out) const {
+                                      std::size_t window_start, float* out,
+                                      std::int64_t detector) const {
   const auto& s = state_;
   const std::size_t n = s.window_length_samples;
   const float* w = span_row + (window_start - span_begin);
@@ -251,6 +332,9 @@ void Preprocessor::transform_unscaled(const float* span_row, std::size_t span_be
     const auto baseline = static_cast<float>(sum / static_cast<double>(nb));
     for (std::size_t i = 0; i < n; ++i) out[i] -= baseline;
   }
+
+  if (const double tau_ns = pole_zero_tau_for(detector); tau_ns > 0.0)
+    pole_zero_in_place(out, n, std::exp(-s.sample_period_ns / tau_ns));
 
   if (s.config.normalization == Normalization::MinMax) {
     // The lectures' (wf - wf.min()) / (wf.max() - wf.min()); a flat trace becomes zeros.
@@ -277,7 +361,7 @@ double Preprocessor::amplitude_scale_for(std::int64_t detector) const {
 
 void Preprocessor::transform(const float* span_row, std::size_t span_begin,
                              std::size_t window_start, float* out, std::int64_t detector) const {
-  transform_unscaled(span_row, span_begin, window_start, out);
+  transform_unscaled(span_row, span_begin, window_start, out, detector);
   const auto& s = state_;
   const std::size_t n = s.window_length_samples;
   if (s.config.normalization == Normalization::Amplitude) {

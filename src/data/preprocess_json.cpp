@@ -2,7 +2,9 @@
 // notebook can apply exactly the same window and scaling.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "wavelearn/core/atomic_file.hpp"
@@ -17,7 +19,11 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kFormat = "wavelearn-preprocess";
-constexpr int kVersion = 1;
+// Version 2 adds the pole_zero object. A state without pole-zero correction is still written
+// as version 1, so programs from before it keep reading it; one with it is refused by them
+// (they would apply the windows without the correction).
+constexpr int kVersion = 2;
+constexpr int kVersionWithoutPoleZero = 1;
 
 template <class T>
 T field(const json& j, const char* key, const std::string& source) {
@@ -45,7 +51,6 @@ std::string Preprocessor::to_json() const {
   const auto& c = s.config;
   json j;
   j["format"] = kFormat;
-  j["version"] = kVersion;
   j["sample_period_ns"] = s.sample_period_ns;
   j["record_length_samples"] = s.record_length_samples;
   j["window"] = {
@@ -88,6 +93,15 @@ std::string Preprocessor::to_json() const {
                  {"detector", s.detector_field},
                  {"targets", s.target_names},
                  {"multiclass", s.multiclass}};
+  if (c.pole_zero != PoleZeroMode::Off) {
+    json by = json::object();
+    for (const auto& [det, tau] : s.pole_zero_tau_ns_by_detector) by[std::to_string(det)] = tau;
+    j["pole_zero"] = {{"mode", to_string(c.pole_zero)},
+                      {"tau_ns", s.pole_zero_tau_ns},
+                      {"tau_ns_by_detector", by},
+                      {"tails_measured", s.pole_zero_tails}};
+  }
+  j["version"] = c.pole_zero != PoleZeroMode::Off ? kVersion : kVersionWithoutPoleZero;
   return j.dump(1);
 }
 
@@ -130,27 +144,46 @@ void read_window(const json& j, const std::string& source, PreprocessState& s) {
   s.pretrigger_length_samples = field<std::size_t>(b, "pretrigger_length_samples", source);
 }
 
-// Optional (files written before per-detector scales have neither key).
-void read_detector_scales(const json& j, const std::string& source, PreprocessState& s) {
-  s.config.amplitude_per_detector = j.value("amplitude_per_detector", false);
-  if (!s.config.amplitude_per_detector) return;
-  const json by = field<json>(j, "amplitude_scale_by_detector", source);
-  if (!by.is_object()) throw InputError(source + ": amplitude_scale_by_detector must be an object");
+// An object detector number -> positive value (`what` names it in messages).
+std::map<std::int64_t, double> read_detector_map(const json& by, const std::string& what, const std::string& source) {
+  if (!by.is_object()) throw InputError(source + ": " + what + " must be an object");
+  std::map<std::int64_t, double> out;
   for (const auto& [key, value] : by.items()) {
     std::int64_t det = 0;
-    double scale = 0.0;
+    double v = 0.0;
     try {
       std::size_t used = 0;
       det = std::stoll(key, &used);
       if (used != key.size()) throw std::invalid_argument(key);
-      scale = value.get<double>();
+      v = value.get<double>();
     } catch (const std::exception&) {
-      throw InputError(source + ": amplitude_scale_by_detector entry '" + key + "' is not detector: scale");
+      throw InputError(source + ": " + what + " entry '" + key + "' is not detector: value");
     }
-    if (!(scale > 0.0) || !std::isfinite(scale))
-      throw InputError(source + ": amplitude_scale_by_detector['" + key + "'] must be > 0");
-    s.amplitude_scale_by_detector[det] = scale;
+    if (!(v > 0.0) || !std::isfinite(v)) throw InputError(source + ": " + what + "['" + key + "'] must be > 0");
+    out[det] = v;
   }
+  return out;
+}
+
+// Optional (files written before per-detector scales have neither key).
+void read_detector_scales(const json& j, const std::string& source, PreprocessState& s) {
+  s.config.amplitude_per_detector = j.value("amplitude_per_detector", false);
+  if (!s.config.amplitude_per_detector) return;
+  s.amplitude_scale_by_detector =
+      read_detector_map(field<json>(j, "amplitude_scale_by_detector", source), "amplitude_scale_by_detector", source);
+}
+
+// Optional (absent: no correction, as in files written before it existed).
+void read_pole_zero(const json& j, const std::string& source, PreprocessState& s) {
+  if (!j.contains("pole_zero")) return;
+  const json p = field<json>(j, "pole_zero", source);
+  s.config.pole_zero = parse_enum(field<std::string>(p, "mode", source), "pole_zero.mode", source,
+                                  {PoleZeroMode::Off, PoleZeroMode::Fixed, PoleZeroMode::Auto});
+  s.pole_zero_tau_ns = field<double>(p, "tau_ns", source);
+  if (s.config.pole_zero == PoleZeroMode::Fixed) s.config.pole_zero_tau_ns = s.pole_zero_tau_ns;
+  s.pole_zero_tau_ns_by_detector =
+      read_detector_map(field<json>(p, "tau_ns_by_detector", source), "pole_zero.tau_ns_by_detector", source);
+  s.pole_zero_tails = p.value("tails_measured", std::size_t{0});
 }
 
 void read_scaling_and_fields(const json& j, const std::string& source, PreprocessState& s) {
@@ -159,6 +192,7 @@ void read_scaling_and_fields(const json& j, const std::string& source, Preproces
                                {Normalization::None, Normalization::MinMax, Normalization::Amplitude});
   s.amplitude_scale = field<double>(j, "amplitude_scale", source);
   read_detector_scales(j, source, s);
+  read_pole_zero(j, source, s);
   c.standard_scaler = field<bool>(j, "standard_scaler", source);
   s.scaler_mean = field<std::vector<float>>(j, "scaler_mean", source);
   s.scaler_std = field<std::vector<float>>(j, "scaler_std", source);
@@ -194,6 +228,12 @@ void check_consistent(const PreprocessState& s, const std::string& source) {
     throw InputError(source + ": scaler statistics do not match the window length");
   if (!(s.amplitude_scale > 0.0)) throw InputError(source + ": amplitude_scale must be > 0");
   if (!(s.sample_period_ns > 0.0)) throw InputError(source + ": sample_period_ns must be > 0");
+  if (c.pole_zero != PoleZeroMode::Off) {
+    if (c.baseline == BaselineMode::None)
+      throw InputError(source + ": pole_zero needs a baseline mode other than \"none\"");
+    if (!(s.pole_zero_tau_ns > 0.0) || !std::isfinite(s.pole_zero_tau_ns))
+      throw InputError(source + ": pole_zero.tau_ns must be > 0");
+  }
 }
 
 }  // namespace

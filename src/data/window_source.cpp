@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 
+#include "pole_zero_fit.hpp"
 #include "span_reader.hpp"
 #include "wavelearn/core/error.hpp"
 
@@ -147,6 +148,14 @@ std::unique_ptr<WindowSource> make_stream_source(const Dataset& dataset,
 void fit_preprocessor(const Dataset& dataset, io::WaveformReader& reader, Preprocessor& pre,
                       const std::vector<std::size_t>& rows) {
   if (!pre.needs_fit()) return;
+  if (rows.empty()) throw InputError("preprocess: no training events to fit the scaling on");
+  // The decay constants first: the scaling statistics are fitted on corrected windows.
+  if (pre.state().config.pole_zero == PoleZeroMode::Auto) detail::fit_pole_zero(dataset, reader, pre, rows);
+  if (!pre.needs_scaling_fit()) {
+    pre.mutable_state().fit_events = rows.size();
+    pre.mutable_state().fitted = true;
+    return;
+  }
   // Sorted: I/O walks forward, and the sums do not depend on the split's shuffle order.
   const auto order = sorted_by_event(dataset, rows);
   Preprocessor::Fitter fitter(pre);
@@ -158,7 +167,7 @@ void fit_preprocessor(const Dataset& dataset, io::WaveformReader& reader, Prepro
     spans.read(dataset, reader, pre, order.data() + first, count);
     for (std::size_t i = 0; i < count; ++i) {
       pre.transform_unscaled(spans.span_row(i), spans.span_begin(), spans.window_start(i),
-                             window.data());
+                             window.data(), spans.detector(i));
       fitter.add(window.data(), spans.detector(i));
     }
   }

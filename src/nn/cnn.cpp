@@ -17,11 +17,11 @@ struct ConvOut {
 
 // The conv blocks both builders share, with the same names (conv{i}_*, bn{i}_*), so pretrained
 // weights load into the classifier by name: registers them and writes the lines of a method
-// body turning `x` (batch, 1, L) into the feature map.
+// body turning `x` (batch, C, L), C = model.input_channels, into the feature map.
 ConvOut add_conv_blocks(detail::ScriptBuilder& b, std::ostringstream& src, const ModelSpec& spec,
                         int64_t input_samples) {
   const std::string act = "torch." + spec.activation;
-  ConvOut o{1, input_samples};
+  ConvOut o{b.input_channels(), input_samples};
   for (std::size_t i = 0; i < spec.channels.size(); ++i) {
     const std::string conv = "conv" + std::to_string(i), bn = "bn" + std::to_string(i);
     const int64_t k = spec.kernels[i], s = spec.strides[i];
@@ -56,7 +56,7 @@ torch::jit::Module build_cnn(const ModelSpec& spec, int64_t input_samples, int64
   detail::ScriptBuilder b("WaveCNN", spec);
   std::ostringstream src;
   const std::string act = "torch." + spec.activation;
-  src << "def features(self, x):\n    x = x.unsqueeze(1)\n";
+  src << b.stack_channels_method() << "def features(self, x):\n    x = self.stack_channels(x)\n";
   const auto conv = add_conv_blocks(b, src, spec, input_samples);
   const int64_t flat = conv.channels * conv.length;
   b.linear("fc", flat, spec.fc_hidden);
@@ -83,7 +83,7 @@ torch::jit::Module build_masked_cnn(const ModelSpec& spec, int64_t input_samples
                            std::to_string(input_samples) + "-sample window");
   detail::ScriptBuilder b("WaveMaskedCNN", spec);
   std::ostringstream src;
-  src << "def conv_features(self, x):\n    x = x.unsqueeze(1)\n";
+  src << b.stack_channels_method() << "def conv_features(self, x):\n    x = self.stack_channels(x)\n";
   const auto conv = add_conv_blocks(b, src, spec, input_samples);
   src << "    return x\n\n";
   const int64_t R = (input_samples + conv.length - 1) / conv.length;

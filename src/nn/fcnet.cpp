@@ -10,8 +10,13 @@ namespace wl::nn {
 torch::jit::Module build_fcnet(const ModelSpec& spec, int64_t input_samples, int64_t n_outputs) {
   detail::ScriptBuilder b("FCNet", spec);
   std::ostringstream src;
-  src << "def features(self, x):\n";
   int64_t width = input_samples;
+  if (!b.waveform_only()) {
+    src << b.stack_channels_method() << "def features(self, x):\n    x = self.stack_channels(x).flatten(1)\n";
+    width *= b.input_channels();
+  } else {
+    src << "def features(self, x):\n";
+  }
   for (std::size_t i = 0; i < spec.hidden.size(); ++i) {
     const std::string name = "fe" + std::to_string(i);
     b.linear(name, width, spec.hidden[i]);

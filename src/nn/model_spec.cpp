@@ -11,6 +11,16 @@ void require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw core::InputError("model." + key + ": " + what);
 }
 
+void check_input_channels(const std::vector<std::string>& channels) {
+  require(!channels.empty(), "input_channels", "at least one channel is needed (\"waveform\", \"current\")");
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    const auto& c = channels[i];
+    require(c == "waveform" || c == "current", "input_channels",
+            "unknown channel '" + c + "' (\"waveform\", \"current\")");
+    for (std::size_t j = 0; j < i; ++j) require(channels[j] != c, "input_channels", "'" + c + "' is listed twice");
+  }
+}
+
 }  // namespace
 
 ModelSpec model_spec_from(const core::Config& c) {
@@ -18,6 +28,10 @@ ModelSpec model_spec_from(const core::Config& c) {
   s.type = c.get<std::string>("model.type", s.type);
   s.init = c.get<std::string>("model.init", s.init);
   s.dropout = c.get<double>("model.dropout", s.dropout);
+  // Read only when given: a default written into the resolved config.toml would stop a run
+  // from before the key existed from resuming (its saved config lacks it).
+  if (c.has("model.input_channels")) s.input_channels = c.get<std::vector<std::string>>("model.input_channels");
+  check_input_channels(s.input_channels);
   if (s.type == "fcnet") {
     s.hidden = c.get<std::vector<int64_t>>("model.hidden", s.hidden);
   } else if (s.type == "cnn") {
@@ -54,6 +68,7 @@ ModelSpec model_spec_from(const core::Config& c) {
 void validate(const ModelSpec& s, int64_t input_samples) {
   require(input_samples > 0, "type", "the input window is empty");
   require(s.dropout >= 0.0 && s.dropout < 1.0, "dropout", "must be in [0, 1)");
+  check_input_channels(s.input_channels);
   if (s.type == "fcnet") {
     for (auto h : s.hidden) require(h > 0, "hidden", "layer widths must be positive");
   } else if (s.type == "cnn") {

@@ -20,7 +20,7 @@ torch::jit::Module build_rnn(const ModelSpec& spec, int64_t input_samples, int64
   std::ostringstream params;
   const double a = 1.0 / std::sqrt(static_cast<double>(H));
   for (int64_t layer = 0; layer < spec.rnn_layers; ++layer) {
-    const int64_t in = layer == 0 ? step : H * dirs;
+    const int64_t in = layer == 0 ? b.input_channels() * step : H * dirs;
     for (int64_t d = 0; d < dirs; ++d) {
       const std::string sfx = "_l" + std::to_string(layer) + (d ? "_reverse" : "");
       const std::pair<std::string, std::vector<int64_t>> shapes[] = {
@@ -47,9 +47,8 @@ torch::jit::Module build_rnn(const ModelSpec& spec, int64_t input_samples, int64
     }
   }
   std::ostringstream src;
-  src << "def features(self, x):\n"
-      << "    x = x[:, :" << n_steps * step << "].reshape([x.size(0), " << n_steps << ", " << step
-      << "])\n"
+  src << b.pieces_method("steps", n_steps, step) << "def features(self, x):\n"
+      << "    x = self.steps(x)\n"
       << "    h0 = torch.zeros([" << spec.rnn_layers * dirs << ", x.size(0), " << H
       << "], dtype=x.dtype, device=x.device)\n";
   const std::string dropout = std::to_string(spec.rnn_layers > 1 ? spec.dropout : 0.0);

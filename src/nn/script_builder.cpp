@@ -97,6 +97,39 @@ std::string ScriptBuilder::dropout(const std::string& x) const {
   return s.str();
 }
 
+std::string ScriptBuilder::stack_channels_method() const {
+  std::ostringstream s;
+  s.precision(17);
+  s << "def stack_channels(self, x):\n";
+  if (waveform_only()) {
+    s << "    return x.unsqueeze(1)\n\n";
+    return s.str();
+  }
+  // The discrete derivative, padded with 0 in front to length L; a fixed factor, never
+  // renormalised per waveform (on a min-max window its maximum follows A/E).
+  s << "    current = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1) * " << kCurrentScale << "\n"
+    << "    return torch.stack([";
+  for (std::size_t i = 0; i < spec_.input_channels.size(); ++i)
+    s << (i ? ", " : "") << (spec_.input_channels[i] == "current" ? "current" : "x");
+  s << "], 1)\n\n";
+  return s.str();
+}
+
+std::string ScriptBuilder::pieces_method(const std::string& name, int64_t T, int64_t P) const {
+  std::ostringstream s;
+  if (waveform_only()) {
+    s << "def " << name << "(self, x):\n"
+      << "    return x[:, :" << T * P << "].reshape([x.size(0), " << T << ", " << P << "])\n\n";
+    return s.str();
+  }
+  const int64_t C = input_channels();
+  s << stack_channels_method() << "def " << name << "(self, x):\n"
+    << "    c = self.stack_channels(x)[:, :, :" << T * P << "].reshape([x.size(0), " << C << ", " << T << ", " << P
+    << "])\n"
+    << "    return c.permute([0, 2, 1, 3]).reshape([x.size(0), " << T << ", " << C * P << "])\n\n";
+  return s.str();
+}
+
 torch::jit::Module ScriptBuilder::finish(const std::string& source) {
   module_.define(source);
   return module_;

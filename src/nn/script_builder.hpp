@@ -34,6 +34,17 @@ class ScriptBuilder {
   // Dropout applied to expression x (identity when the spec has no dropout).
   std::string dropout(const std::string& x) const;
 
+  // Number of input channels (model.input_channels), and whether it is just the window (the
+  // models then keep their one-channel source).
+  int64_t input_channels() const { return static_cast<int64_t>(spec_.input_channels.size()); }
+  bool waveform_only() const { return spec_.input_channels == std::vector<std::string>{"waveform"}; }
+  // `def stack_channels(self, x)`: the (B, L) window as (B, C, L) input channels.
+  std::string stack_channels_method() const;
+  // `def NAME(self, x)`: the (B, L) window cut into T pieces of P samples, (B, T, C * P) with
+  // the channels' P samples one after the other (the first T * P samples; the rest dropped).
+  // With more than the waveform it brings stack_channels along.
+  std::string pieces_method(const std::string& name, int64_t T, int64_t P) const;
+
   // Defines the collected source and returns the module.
   torch::jit::Module finish(const std::string& source);
 

@@ -20,16 +20,16 @@ namespace {
 void add_encoder(detail::ScriptBuilder& b, std::ostringstream& src, const ModelSpec& spec, int64_t input_samples) {
   const int64_t P = spec.patch_samples, T = input_samples / P, D = spec.d_model, H = spec.heads;
   const int64_t dh = D / H;
-  b.linear("embed", P, D);
+  b.linear("embed", b.input_channels() * P, D);
   {
     auto pos = torch::empty({1, T, D});
     torch::NoGradGuard no_grad;
     pos.normal_(0.0, 0.02);
     b.parameter("pos_embedding", pos);
   }
-  src << "def embed(self, x):\n"
-      << "    x = x[:, :" << T * P << "].reshape([x.size(0), " << T << ", " << P << "])\n"
-      << "    return torch.matmul(x, self.embed_weight.t()) + self.embed_bias + self.pos_embedding\n\n";
+  src << b.pieces_method("patches", T, P)
+      << "def embed(self, x):\n"
+      << "    return torch.matmul(self.patches(x), self.embed_weight.t()) + self.embed_bias + self.pos_embedding\n\n";
   auto lin = [](const std::string& name, const std::string& x) {
     return "(torch.matmul(" + x + ", self." + name + "_weight.t()) + self." + name + "_bias)";
   };
@@ -113,10 +113,12 @@ torch::jit::Module build_masked_transformer(const ModelSpec& spec, int64_t input
   for (int64_t i = 0; i < spec.layers; ++i) src << "    h, a" << i << " = self.block" << i << "(h)\n";
   src << "    return torch.layer_norm(h, [" << D << "], self.final_ln_weight, self.final_ln_bias, 1e-5, False)\n\n";
   src << "def features(self, x):\n    return self.encode(self.embed(x)).mean(1)\n\n";
+  // With the current channel a masked patch's embedding is replaced whole; the next patch's
+  // first current sample still differences against the masked patch's last sample.
   src << "def forward(self, x):\n    B = x.size(0)\n"
       << "    p = x[:, :" << T * P << "].reshape([B, " << T << ", " << P << "])\n"
       << "    m = self.random_mask(B).to(x.device).unsqueeze(2)\n"
-      << "    e = torch.matmul(p, self.embed_weight.t()) + self.embed_bias\n"
+      << "    e = torch.matmul(self.patches(x), self.embed_weight.t()) + self.embed_bias\n"
       << "    h = self.encode(e * (1.0 - m) + self.mask_token * m + self.pos_embedding)\n"
       << "    pred = torch.matmul(h, self.decoder_weight.t()) + self.decoder_bias\n"
       << "    return torch.cat([pred, p, m], 2)\n";

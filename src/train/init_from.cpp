@@ -40,6 +40,7 @@ std::vector<std::array<std::string, 3>> encoder_keys(const nn::ModelSpec& a, con
   std::vector<std::array<std::string, 3>> k = {{"model.type", a.type, b.type}};
   if (a.type != b.type) return k;
   auto add = [&](const std::string& key, const auto& x, const auto& y) { k.push_back({"model." + key, text(x), text(y)}); };
+  add("input_channels", a.input_channels, b.input_channels);
   if (a.type == "transformer") {
     add("patch_samples", a.patch_samples, b.patch_samples);
     add("d_model", a.d_model, b.d_model);
@@ -73,6 +74,7 @@ std::vector<std::array<std::string, 3>> preprocess_keys(const data::PreprocessCo
           {"preprocess.window_length_ns", text(a.window_length_ns), text(b.window_length_ns)},
           {"preprocess.tp0_offset_ns", text(a.tp0_offset_ns), text(b.tp0_offset_ns)},
           {"preprocess.baseline", data::to_string(a.baseline), data::to_string(b.baseline)},
+          {"preprocess.pole_zero", data::to_string(a.pole_zero), data::to_string(b.pole_zero)},
           {"preprocess.normalization", data::to_string(a.normalization), data::to_string(b.normalization)},
           {"preprocess.standard_scaler", text(a.standard_scaler), text(b.standard_scaler)},
           {"preprocess.amplitude_per_detector", text(a.amplitude_per_detector), text(b.amplitude_per_detector)}};

@@ -37,6 +37,12 @@ def transform(pre, record, tp0, detector=None):
     elif b["mode"] == "pretrigger":
         p0, pn = b["pretrigger_start_samples"], b["pretrigger_length_samples"]
         x -= np.float32(np.sum(raw[p0:p0 + pn], dtype=np.float64) / pn)
+    pz = pre.get("pole_zero", {"mode": "off"})
+    if pz["mode"] != "off":  # z[0] = x[0], z[i] = z[i-1] + x[i] - a x[i-1], summed in double
+        tau = pz["tau_ns_by_detector"].get(str(int(detector if detector is not None else 0)), pz["tau_ns"])
+        a = math.exp(-pre["sample_period_ns"] / tau)
+        y = x.astype(np.float64)
+        x = np.cumsum(np.concatenate([y[:1], y[1:] - a * y[:-1]])).astype(np.float32)
     if pre["normalization"] == "minmax":  # the lectures' formula
         lo, hi = x.min(), x.max()
         x = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)

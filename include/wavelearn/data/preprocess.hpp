@@ -1,7 +1,8 @@
 #pragma once
 // Waveform preprocessing as the lectures do it (window [500:1500] at 10 ns, per-waveform
 // min-max to [0, 1], optional StandardScaler) plus what an analysis needs: a tp0-aligned
-// window, baseline subtraction, and amplitude-preserving scaling for energy targets.
+// window, baseline subtraction, pole-zero correction, and amplitude-preserving scaling for
+// energy targets.
 // Times are configured in ns and converted with the file's sampling period. The fitted
 // state is saved as preprocess.json so predict (and Python) apply exactly the same thing.
 // No libtorch here.
@@ -26,6 +27,10 @@ enum class BaselineMode { None, Window, Pretrigger };
 // amplitude: baseline-subtracted and divided by one global scale fitted on training data
 // (or one per detector, amplitude_per_detector, when the detectors' gains differ).
 enum class Normalization { None, MinMax, Amplitude };
+// Pole-zero correction of the baseline-subtracted window (undoes the preamplifier's decay so
+// the flat top stays flat): off; one configured decay constant; or one per detector
+// estimated from the tails of training events while fitting.
+enum class PoleZeroMode { Off, Fixed, Auto };
 
 struct PreprocessConfig {
   WindowMode window = WindowMode::Fixed;
@@ -41,6 +46,8 @@ struct PreprocessConfig {
   // Normalization::Amplitude: one scale per detector (the mean pulse height of its training
   // events), so a waveform's scaled height means the same energy on every detector.
   bool amplitude_per_detector = false;
+  PoleZeroMode pole_zero = PoleZeroMode::Off;
+  double pole_zero_tau_ns = 0.0;  // PoleZeroMode::Fixed
   // Targets (besides the energy field and names containing "energy") whose value depends on
   // the pulse amplitude: these refuse min-max normalisation.
   std::vector<std::string> amplitude_targets;
@@ -48,12 +55,15 @@ struct PreprocessConfig {
 
 // Reads section [preprocess] (window, window_start_ns, window_length_ns, tp0_offset_ns,
 // baseline, baseline_length_ns, pretrigger_start_ns, pretrigger_length_ns, normalization,
-// standard_scaler, amplitude_per_detector, amplitude_targets). Unknown enum values -> InputError naming the key.
+// standard_scaler, amplitude_per_detector, amplitude_targets, pole_zero, pole_zero_tau_ns).
+// Unknown enum values -> InputError naming the key. pole_zero needs a baseline (its default
+// becomes "window"; an explicit "none" is refused).
 PreprocessConfig preprocess_config_from(const core::Config& config);
 
 const char* to_string(WindowMode mode);
 const char* to_string(BaselineMode mode);
 const char* to_string(Normalization mode);
+const char* to_string(PoleZeroMode mode);
 
 // The energy trap: min-max removes the amplitude, so an amplitude-dependent target cannot be
 // learned from it. Throws InputError naming the target and what to use instead.
@@ -81,6 +91,12 @@ struct PreprocessState {
   std::map<std::int64_t, double> amplitude_scale_by_detector;
   std::vector<float> scaler_mean;     // standard_scaler: one per window sample
   std::vector<float> scaler_std;
+  // Pole-zero decay constants (ns): Fixed: the configured one; Auto: the median over all
+  // measured training tails, and detector -> its own median (detectors with too few tails
+  // use the global one).
+  double pole_zero_tau_ns = 0.0;
+  std::map<std::int64_t, double> pole_zero_tau_ns_by_detector;
+  std::size_t pole_zero_tails = 0;  // Auto: training tails that gave a decay constant
   std::size_t fit_events = 0;
   // Selection and field names, so prediction reads the same thing.
   double energy_threshold_kev = 0.0;
@@ -105,8 +121,13 @@ class Preprocessor {
   // Where event windows start: fixed start, or tp0 - offset, clamped into the record (an
   // invalid tp0, e.g. NaN or negative, uses the fixed start).
   std::size_t window_start_for(double tp0_samples) const;
-  // Whether the statistics still have to be fitted (standard scaler or amplitude scale).
+  // Whether the statistics still have to be fitted (standard scaler, amplitude scale or
+  // pole-zero auto).
   bool needs_fit() const;
+  // Whether the scaling statistics (standard scaler or amplitude scale) need a Fitter pass.
+  bool needs_scaling_fit() const;
+  // The pole-zero decay constant (ns) applied to an event of `detector` (0: no correction).
+  double pole_zero_tau_for(std::int64_t detector) const;
 
   // The raw sample span [begin, begin + length) that covers the windows (starting at
   // window_starts) and the baseline region of a set of events.
@@ -117,16 +138,17 @@ class Preprocessor {
   Span span_for(const std::size_t* window_starts, std::size_t n) const;
 
   // Extracts the window of one event from its raw span row (starting at span_begin) into
-  // out (window_length_samples floats) and applies baseline, normalisation and scaler.
-  // Allocates nothing.
-  // `detector` selects the amplitude scale under amplitude_per_detector.
+  // out (window_length_samples floats) and applies baseline, pole-zero, normalisation and
+  // scaler. Allocates nothing.
+  // `detector` selects the pole-zero decay constant and, under amplitude_per_detector, the
+  // amplitude scale.
   void transform(const float* span_row, std::size_t span_begin, std::size_t window_start,
                  float* out, std::int64_t detector = 0) const;
   // The amplitude scale applied to an event of `detector` (1 without amplitude scaling).
   double amplitude_scale_for(std::int64_t detector) const;
   // Same, stopping before the standard scaler and the amplitude scale (what fit() sees).
   void transform_unscaled(const float* span_row, std::size_t span_begin,
-                          std::size_t window_start, float* out) const;
+                          std::size_t window_start, float* out, std::int64_t detector = 0) const;
 
   // Fitting: accumulate unscaled windows of training events, then finish().
   class Fitter {

@@ -42,8 +42,9 @@ std::unique_ptr<WindowSource> make_stream_source(const Dataset& dataset,
                                                  std::unique_ptr<io::WaveformReader> reader,
                                                  const Preprocessor& pre);
 
-// Fits the preprocessor's statistics (standard scaler, amplitude scale) on the given rows
-// (the training split only), streaming them chunk by chunk. No-op if nothing needs fitting.
+// Fits the preprocessor's statistics (pole-zero decay constants, standard scaler, amplitude
+// scale) on the given rows (the training split only), streaming them chunk by chunk. No-op
+// if nothing needs fitting.
 void fit_preprocessor(const Dataset& dataset, io::WaveformReader& reader, Preprocessor& pre,
                       const std::vector<std::size_t>& rows);
 

@@ -11,12 +11,24 @@ class Config;
 
 namespace wl::nn {
 
+// The current channel's fixed factor per sample: a rise from 0 to 1 within 10 samples (100 ns
+// at the MJD 10 ns) has current ~1, the size of a min-max waveform; simulated single-site
+// pulses at 10 ns peak at 0.5-2.2 with noise ~0.1.
+inline constexpr double kCurrentScale = 10.0;
+
 struct ModelSpec {
   std::string type = "fcnet";  // fcnet | cnn | lstm | gru | transformer
   // default: PyTorch's own layer initialisation (uniform +-1/sqrt(fan_in)), so a seed-fcnet
   // run starts like the lectures; he: Kaiming normal (ReLU gain); xavier: Glorot uniform.
   std::string init = "default";
   double dropout = 0.0;  // after every hidden activation (and in attention)
+  // What the network sees of the (batch, L) window, computed inside its forward pass (so
+  // predict, explain and Python feed the window as always): "waveform" (the window) and/or
+  // "current" (kCurrentScale * (x[i] - x[i-1]), 0 at i = 0: the discrete derivative, not
+  // renormalised per waveform, so on a min-max window its maximum follows A/E). The CNN gets
+  // them as conv channels, the transformer and RNN as C * patch (step) values per patch (step),
+  // the FCNet as C * L inputs.
+  std::vector<std::string> input_channels = {"waveform"};
 
   // fcnet: the lectures' feature extractor Linear(L,512)-ReLU-Linear(512,256)-ReLU-
   // Linear(256,32)-ReLU, then the task layer Linear(32, n_outputs).
@@ -53,11 +65,11 @@ struct ModelSpec {
   int64_t mlp_hidden = 64;
 };
 
-// Reads [model]: type, init, dropout, hidden, channels, kernels, strides, paddings, pool,
+// Reads [model]: type, init, dropout, input_channels, hidden, channels, kernels, strides, paddings, pool,
 // batch_norm, fc_hidden, rnn_step_samples, rnn_hidden, rnn_layers, bidirectional,
 // patch_samples, d_model, heads, layers, mlp_hidden. Only the keys of the chosen type are
 // read (others left in the file are reported as unknown by Config::check_all_used).
-// Throws InputError naming the key for an unknown type/init or inconsistent sizes.
+// Throws InputError naming the key for an unknown type/init/channel or inconsistent sizes.
 ModelSpec model_spec_from(const core::Config& config);
 
 // Throws InputError (naming the key) when the spec cannot work for input_samples samples.
