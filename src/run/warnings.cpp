@@ -1,5 +1,6 @@
 #include "wavelearn/run/warnings.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "wavelearn/report/html.hpp"
@@ -79,6 +80,13 @@ std::vector<std::string> collect_warnings(const RunRecord& r, const nlohmann::js
     if (ae_from_parts(r.targets.front(), features))
       w.push_back("inputs 'current_amp_adc_per_ns' and an energy together form A/E, the label's own cut (" +
                   r.targets.front() + "): the model can rebuild the cut from them");
+  }
+  if (!res.binary.empty() && res.binary.front().score.size() > 1) {
+    const auto& s = res.binary.front().score;
+    if (std::all_of(s.begin(), s.end(), [&](double v) { return v == s.front(); }))
+      w.push_back("the model gives every evaluated event the same score: a collapsed network (every hidden unit "
+                  "dead for every input); retrain with train.warmup_steps (e.g. 100), a lower train.lr or another "
+                  "train.init_seed");
   }
   if (!res.binary.empty() && res.reference) {
     for (const auto& s : eval::worse_than_reference(res.binary.front().psd, res.reference->psd, res.reference->name))

@@ -15,6 +15,12 @@ void require(bool ok, const std::string& key, const std::string& what) {
 }
 
 // Read only when given, so that runs without them record none (and resume as before).
+void read_warmup(const core::Config& c, TrainSpec& s) {
+  if (c.has("train.warmup_steps")) s.warmup_steps = c.get<int64_t>("train.warmup_steps");
+  require(s.warmup_steps >= 0 && s.warmup_steps <= 10000000, "warmup_steps",
+          "must be from 0 (off) to 10000000 optimizer steps (got " + c.value_text("train.warmup_steps") + ")");
+}
+
 void read_fine_tuning(const core::Config& c, TrainSpec& s) {
   if (c.has("train.init_from")) s.init_from = c.get<std::string>("train.init_from");
   if (c.has("train.freeze_encoder")) s.freeze_encoder = c.get<bool>("train.freeze_encoder");
@@ -72,6 +78,7 @@ TrainSpec train_spec_from(const core::Config& c) {
   s.min_delta = c.get<double>("train.min_delta", s.min_delta);
   s.clip_grad_norm = c.get<double>("train.clip_grad_norm", s.clip_grad_norm);
 
+  read_warmup(c, s);
   read_fine_tuning(c, s);
   read_device(c, s);
   require(s.ensemble >= 1 && s.ensemble <= kMaxEnsemble, "ensemble",

@@ -103,6 +103,15 @@ void Trainer::to_device(data::Batch& b) const {
   if (b.y.defined()) b.y = b.y.to(device_);
 }
 
+// The step counts from the start of training (epoch x batches per epoch + batch), so a
+// resumed run warms up exactly as an uninterrupted one.
+void Trainer::apply_warmup(int64_t step) {
+  if (step > spec_.warmup_steps) return;  // step == warmup_steps restores the full rate
+  const double f = std::min(1.0, static_cast<double>(step + 1) / static_cast<double>(spec_.warmup_steps));
+  for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
+    optimizer_->param_groups()[g].options().set_lr(epoch_lr_ * f * group_lr_scale_.at(g));
+}
+
 void Trainer::optimizer_step() {
   const bool finite = scaler_.unscale(params_);
   if (finite) {
@@ -155,6 +164,7 @@ double Trainer::train_epoch(BatchSource& train, int64_t epoch) {
                              " (lower train.lr, set train.clip_grad_norm, or check the targets)");
     scaler_.scale_loss(loss).backward();
     if (group_) v = average_gradients(v);
+    if (spec_.warmup_steps > 0) apply_warmup(epoch * static_cast<int64_t>(n_batches) + static_cast<int64_t>(batch));
     optimizer_step();
     const auto size = static_cast<std::size_t>(b.x.size(0));
     sum += v * static_cast<double>(size);
@@ -221,7 +231,7 @@ void Trainer::fit(BatchSource& train, BatchSource* validation,
     const auto t0 = std::chrono::steady_clock::now();
     EpochRecord r;
     r.epoch = e + 1;
-    r.lr = schedule_.lr_for_epoch(e);
+    r.lr = epoch_lr_ = schedule_.lr_for_epoch(e);
     for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
       optimizer_->param_groups()[g].options().set_lr(r.lr * group_lr_scale_.at(g));
     // Each rank draws its own dropout masks (rank 0 those of a single-process run).

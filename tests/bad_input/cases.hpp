@@ -92,6 +92,7 @@ inline const std::vector<BadCase>& bad_input_cases() {
       {"train_lr_inf", WL_TRAIN "--data {base} --out {out} --set train.lr=inf", "train.lr", "{out}"},
       {"train_lr_huge", WL_TRAIN "--data {base} --out {out} --set train.lr=1e30", "train.lr", "{out}"},
       {"train_lr_zero", WL_TRAIN "--data {base} --out {out} --set train.lr=0", "train.lr", "{out}"},
+      {"train_warmup_negative", WL_TRAIN "--data {base} --out {out} --set train.warmup_steps=-5", "train.warmup_steps", "{out}"},
       {"train_lr_negative", WL_TRAIN "--data {base} --out {out} --set train.lr=-1", "train.lr", "{out}"},
       // Data-parallel training: the rank count, a global batch that does not split evenly, a
       // rendezvous nobody answers (192.0.2.1 is TEST-NET-1: never routed).

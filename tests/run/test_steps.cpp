@@ -149,6 +149,20 @@ TEST(Warnings, CircularInputsAndUnconvergedTraining) {
   EXPECT_FALSE(has("'lq_raw'"));
 }
 
+// A network that outputs a constant is named as collapsed; a working one is not.
+TEST(Warnings, ACollapsedNetworkIsNamed) {
+  auto ev = test::synthetic_events(2000, 4, 0.1);
+  const auto sel = run::select_events(ev.table, record("neural"), true, false, 0);
+  const auto warned = [&](const std::vector<double>& score) {
+    const auto res = run::compute_metrics(kColumns, ev.table, sel, scored(score, sel.evaluate), {}, {10, 1, 1});
+    for (const auto& s : run::collect_warnings(record("neural"), nlohmann::json::object(), {}, res))
+      if (s.find("collapsed network") != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_FALSE(warned(ev.score));
+  EXPECT_TRUE(warned(std::vector<double>(ev.score.size(), 0.483)));
+}
+
 TEST(Warnings, EnsembleMemberThatDidNotLearn) {
   // The five members of a measured ensemble: the third collapsed to a constant (AUC 0.5).
   nlohmann::json runs = nlohmann::json::array();

@@ -91,6 +91,47 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAnUninterruptedRun) {
   }
 }
 
+// Warm-up: Adam's first step moves each weight by about lr, so with train.warmup_steps = 8
+// the first step is 1/8 of the unwarmed one; a run resumed inside the warm-up continues it.
+TEST(Trainer, WarmupScalesTheFirstStepsAndResumesInsideIt) {
+  const auto d = toy(32);
+  const auto first_step = [&](int64_t warmup) {
+    wl::train::TrainSpec ts;
+    ts.epochs = 1;
+    ts.warmup_steps = warmup;
+    wl::train::TensorSource one_batch(d.x, d.y, 32, false, true, 7);
+    auto t = make_trainer(ts, 0.0);
+    const auto before = wl::nn::parameter_list(t.model());
+    std::vector<torch::Tensor> start;
+    for (const auto& p : before) start.push_back(p.detach().clone());
+    t.fit(one_batch, nullptr);
+    const auto after = wl::nn::parameter_list(t.model());
+    double largest = 0;
+    for (std::size_t i = 0; i < after.size(); ++i)
+      largest = std::max(largest, (after[i] - start[i]).abs().max().item<double>());
+    return largest;
+  };
+  EXPECT_NEAR(first_step(8) / first_step(0), 1.0 / 8.0, 1e-3);
+
+  const auto big = toy(256);
+  wl::train::TrainSpec ts;
+  ts.epochs = 4;
+  ts.warmup_steps = 12;  // 8 steps per epoch: the resume at epoch 2 is inside the warm-up
+  wl::train::TensorSource train(big.x, big.y, 32, true, true, 7);
+  auto full = make_trainer(ts);
+  full.fit(train, nullptr);
+  const auto ckpt = temp_dir("warmup") / "checkpoint.pt";
+  auto part = make_trainer(ts);
+  part.mutable_spec().epochs = 1;
+  part.fit(train, nullptr, [&](const wl::train::Trainer& t) { t.save_checkpoint(ckpt); });
+  auto resumed = make_trainer(ts, 0.2, 999);
+  resumed.load_checkpoint(ckpt);
+  resumed.fit(train, nullptr);
+  const auto a = wl::nn::parameter_list(full.model()), b = wl::nn::parameter_list(resumed.model());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << i;
+  fs::remove_all(ckpt.parent_path());
+}
+
 TEST(Trainer, NanLossNamesEpochAndBatch) {
   auto d = toy(64);
   d.x[40][3] = std::nanf("");  // in the second batch of the unshuffled order

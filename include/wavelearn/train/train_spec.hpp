@@ -31,6 +31,11 @@ struct TrainSpec {
   int64_t early_stopping_patience = 0;
   double min_delta = 0.0;
   double clip_grad_norm = 0.0;  // 0: off
+  // Linear learning-rate warm-up over the first optimizer steps (0: off). Adam's first
+  // steps move every weight by about lr whatever its gradient; on a wide layer of correlated
+  // inputs that can push every hidden ReLU negative for all events, a network that outputs
+  // a constant from the first epoch on.
+  int64_t warmup_steps = 0;
   uint64_t seed = 42;           // the split (the top-level `seed`)
   // Initial weights, dropout masks and the loaders' shuffles: `train.init_seed`, by default
   // `seed`. Ensemble members differ only in it, so they share their held-out events.
@@ -52,8 +57,8 @@ struct TrainSpec {
 
 // Reads [train]: epochs, optimizer, lr, weight_decay, momentum, nesterov, l1, schedule,
 // step_epochs, gamma, min_lr, plateau_patience, plateau_factor, early_stopping_patience,
-// min_delta, clip_grad_norm, init_seed, ensemble, device, mixed_precision, init_from, freeze_encoder, encoder_lr (the last three
-// only when given: a run without them records none); and the top-level `seed`. Throws InputError naming the key for
+// min_delta, clip_grad_norm, init_seed, ensemble, device, mixed_precision, warmup_steps, init_from, freeze_encoder,
+// encoder_lr (the last four only when given: a run without them records none); and the top-level `seed`. Throws InputError naming the key for
 // an unknown optimizer or schedule or an out-of-range value.
 TrainSpec train_spec_from(const core::Config& config);
 

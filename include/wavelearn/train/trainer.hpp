@@ -155,6 +155,7 @@ class Trainer {
   // The model's output in float32, under autocast when train.mixed_precision is on.
   torch::Tensor forward(const torch::Tensor& x);
   void to_device(data::Batch& b) const;  // inputs and targets; rows stay on the CPU
+  void apply_warmup(int64_t step);  // scales the epoch's rate during train.warmup_steps
   void optimizer_step();  // unscale (fp16), clip, step; skips a step with overflowed gradients
   double average_gradients(double loss);  // over group_; returns the mean loss
   std::vector<torch::Tensor> state_tensors() const;  // parameters then buffers, in order
@@ -170,6 +171,7 @@ class Trainer {
   std::shared_ptr<AuxiliaryObjective> aux_;
   bool quiet_;
   std::vector<torch::Tensor> params_;  // the trained ones
+  double epoch_lr_ = 0.0;               // the schedule's rate of the current epoch
   std::vector<double> group_lr_scale_;  // per optimizer group, times the scheduled rate
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   LrSchedule schedule_;
