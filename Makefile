@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build test demo bench uncertainty-check pretrain-check tune-check generative-check energy-check sim2data-check study clean gpu-check multifile-rss
+.PHONY: deps configure build test demo bench bench-models uncertainty-check pretrain-check tune-check generative-check energy-check sim2data-check study clean gpu-check multifile-rss
 
 deps:
 	@scripts/install-deps
@@ -22,6 +22,11 @@ demo: build
 
 bench: build
 	@scripts/bench $(BUILD)
+
+# Training samples/s of the CNN and transformer presets against the same networks in
+# python3-torch (docs/performance.md; about 2 minutes on 2 idle cores with the defaults).
+bench-models: build
+	@scripts/bench-models $(BUILD)
 
 # The coverage and out-of-distribution figures of docs/uncertainty.md (about 15 minutes).
 uncertainty-check: build
