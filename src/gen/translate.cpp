@@ -10,6 +10,7 @@
 #include "gen_run.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/io/field_copy.hpp"
 #include "wavelearn/io/mjd_writer.hpp"
 #include "wavelearn/io/reader.hpp"
 #include "wavelearn/run/record.hpp"
@@ -118,26 +119,9 @@ std::size_t translate_chunk(Translator& t, io::WaveformReader& r, const Translat
   return static_cast<std::size_t>(std::count(done.begin(), done.end(), uint8_t{1}));
 }
 
-bool all_integral(const std::vector<double>& v, double lo, double hi) {
-  return std::all_of(v.begin(), v.end(), [&](double x) { return std::isfinite(x) && x == std::round(x) && x >= lo && x <= hi; });
-}
-
-// A field's values with a dtype that holds them exactly: flags uint8, whole numbers int32
-// (int64 when larger), float32 when exact, else float64.
-void copy_field(io::MjdWriter& w, const std::string& name, const std::vector<double>& v) {
-  const bool flag = name.rfind("psd_label_", 0) == 0 || name.rfind("truth_is_", 0) == 0 || name == "truth_pileup";
-  if (flag && all_integral(v, 0, 255)) return w.write_field(name, std::vector<uint8_t>(v.begin(), v.end()));
-  if (name == "id" && all_integral(v, -9.0e18, 9.0e18)) return w.write_field(name, std::vector<int64_t>(v.begin(), v.end()));
-  if (all_integral(v, -2147483648.0, 2147483647.0) && name.find("energy") == std::string::npos)
-    return w.write_field(name, std::vector<int32_t>(v.begin(), v.end()));
-  const bool exact = std::all_of(v.begin(), v.end(), [](double x) { return !std::isfinite(x) || double(float(x)) == x; });
-  if (exact) return w.write_field(name, std::vector<float>(v.begin(), v.end()));
-  w.write_field(name, v);
-}
-
 void write_fields(io::MjdWriter& w, io::WaveformReader& r, const Translator& t, const TranslateOptions& o,
                   std::size_t translated) {
-  for (const auto& name : r.scalar_fields()) copy_field(w, name, r.read_scalar(name));
+  io::copy_fields(w, r);
   w.set_attribute("generator", std::string("wavelearn-translate"));
   w.set_attribute("translation_run", std::filesystem::absolute(o.model).lexically_normal().string());
   w.set_attribute("translation_model", t.info.spec.type);

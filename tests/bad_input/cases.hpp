@@ -415,6 +415,25 @@ inline const std::vector<BadCase>& bad_input_cases() {
        "data.target_file", "{out}"},
       {"translate_classifier_run", "-q translate --model {run} --data {base} --out {out}", "not a translation run",
        "{out}"},
+      // translate --fit-response (tests/cli/test_cli_translate_fit.cpp): a target missing, without
+      // waveforms or events, on another sampling grid; --model and --fit-response together or
+      // neither; no --target.
+      {"translate_fit_target_missing", "-q translate --fit-response --data {base} --target {dir}/nope.h5 --out {out}",
+       "nope.h5", "{out}"},
+      {"translate_fit_source_missing", "-q translate --fit-response --data {dir}/nope.h5 --target {base} --out {out}",
+       "nope.h5", "{out}"},
+      {"translate_fit_target_no_waveform",
+       "-q translate --fit-response --data {base} --target {fix:no-waveform} --out {out}", "raw_waveform", "{out}"},
+      {"translate_fit_target_zero_events",
+       "-q translate --fit-response --data {base} --target {mut:zero-events} --out {out}", "zero-events.h5", "{out}"},
+      {"translate_fit_target_period", "-q translate --fit-response --data {base} --target {mut:dt-4} --out {out}",
+       "dt-4.h5 is sampled every 4", "{out}"},
+      {"translate_fit_and_model", "-q translate --fit-response --model {run} --data {base} --target {other} --out {out}",
+       "exactly one of --model", "{out}"},
+      {"translate_neither", "-q translate --data {base} --out {out}", "exactly one of --model", "{out}"},
+      {"translate_fit_no_target", "-q translate --fit-response --data {base} --out {out}", "--target", "{out}"},
+      {"translate_fit_existing", "-q translate --fit-response --data {base} --target {other} --out {existing}",
+       "existing.h5", ""},
       // Devices (docs/training.md "Devices"): no machine has 64 GPUs, so cuda:63 is refused on
       // CPU builds and GPU machines alike (plain --device cuda on a CPU build:
       // tests/cli/test_cli_device.cpp); an unknown name; fp16 without CUDA.
