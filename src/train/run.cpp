@@ -178,10 +178,15 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
 
   const int64_t first_epoch = trainer.state().epochs_done;
   RunSummary s;
-  s.train_seconds = fit_epochs(trainer, data, head, o);
+  const double fit_seconds = fit_epochs(trainer, data, head, o);
   const auto epochs_run = trainer.state().epochs_done - first_epoch;
   const double samples = static_cast<double>(data.train->n_batches() * data.train->options().batch_size);
-  s.train_samples_per_s = s.train_seconds > 0 ? static_cast<double>(epochs_run) * samples / s.train_seconds : 0.0;
+  s.train_samples_per_s = fit_seconds > 0 ? static_cast<double>(epochs_run) * samples / fit_seconds : 0.0;
+  // The run's training time, also when it was resumed: the epochs before this process from
+  // the history (a study's time column would otherwise count only the resumed part).
+  s.train_seconds = fit_seconds;
+  for (const auto& r : trainer.state().history)
+    if (r.epoch <= first_epoch) s.train_seconds += r.seconds;
   s.world_size = o.dist.world_size;
   if (group && group->all_reduce_calls() > 0)
     s.all_reduce_ms_per_step = 1e3 * group->all_reduce_seconds() / static_cast<double>(group->all_reduce_calls());

@@ -161,6 +161,15 @@ TEST_F(TrainCli, ResumeContinuesTheSameRunOrRecordsTheChange) {
   ASSERT_EQ(c.size(), 1u) << c.dump();
   EXPECT_EQ(c[0].at("key"), "train.lr");
   EXPECT_EQ(c[0].at("after_epoch"), 2);
+  // The resumed run's training time counts its first two epochs too (history.csv).
+  double history_seconds = 0;
+  std::istringstream rows(wl::test::read_all(fs::path(a) / "history.csv"));
+  std::string row;
+  std::getline(rows, row);  // header
+  while (std::getline(rows, row)) history_seconds += std::stod(row.substr(row.rfind(',') + 1));
+  const double train_seconds = m.at("training").at("train_seconds").get<double>();
+  EXPECT_GE(train_seconds, 0.999 * history_seconds);
+  EXPECT_LE(train_seconds, history_seconds + 5.0);
   EXPECT_NE(wl::test::read_all(fs::path(a) / "report.html").find("Resumed with a change"), std::string::npos);
 
   // The same path with other contents is another data file.
