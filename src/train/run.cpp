@@ -56,6 +56,15 @@ double fit_epochs(Trainer& trainer, const data::TrainingData& data, const nn::He
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The run's training time, also when it was resumed: the epochs before this process from
+// the history (a study's time column would otherwise count only the resumed part).
+double whole_run_seconds(const Trainer& trainer, int64_t first_epoch, double fit_seconds) {
+  double seconds = fit_seconds;
+  for (const auto& r : trainer.state().history)
+    if (r.epoch <= first_epoch) seconds += r.seconds;
+  return seconds;
+}
+
 void export_model(Trainer& trainer, const data::TrainingData& data, const nn::Head& head,
                   const std::string& model_type, int64_t input_samples, uint64_t seed, const fs::path& out) {
   trainer.restore_best();
@@ -182,11 +191,7 @@ RunSummary run_training(const core::Config& config, const RunOptions& o) {
   const auto epochs_run = trainer.state().epochs_done - first_epoch;
   const double samples = static_cast<double>(data.train->n_batches() * data.train->options().batch_size);
   s.train_samples_per_s = fit_seconds > 0 ? static_cast<double>(epochs_run) * samples / fit_seconds : 0.0;
-  // The run's training time, also when it was resumed: the epochs before this process from
-  // the history (a study's time column would otherwise count only the resumed part).
-  s.train_seconds = fit_seconds;
-  for (const auto& r : trainer.state().history)
-    if (r.epoch <= first_epoch) s.train_seconds += r.seconds;
+  s.train_seconds = whole_run_seconds(trainer, first_epoch, fit_seconds);
   s.world_size = o.dist.world_size;
   if (group && group->all_reduce_calls() > 0)
     s.all_reduce_ms_per_step = 1e3 * group->all_reduce_seconds() / static_cast<double>(group->all_reduce_calls());
