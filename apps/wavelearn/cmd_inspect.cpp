@@ -65,13 +65,15 @@ struct FilePart {
   std::uintmax_t bytes = 0;
 };
 
-std::vector<FilePart> file_parts(const std::string& spec, const OpenOptions& opt) {
+// The reader already numbers the files' events back to back: no file is opened again.
+std::vector<FilePart> file_parts(const std::string& spec, const WaveformReader& reader) {
   std::vector<FilePart> parts;
   if (!wl::core::is_file_list(spec)) return parts;
-  for (const auto& f : wl::core::expand_file_list(spec, "inspect")) {
+  for (std::size_t f = 0; f < reader.n_files(); ++f) {
+    const std::size_t end = f + 1 < reader.n_files() ? reader.file_first_event(f + 1) : reader.n_events();
     std::error_code ec;
-    const auto bytes = std::filesystem::file_size(f, ec);
-    parts.push_back({f, open_reader(f, opt)->n_events(), ec ? 0 : bytes});
+    const auto bytes = std::filesystem::file_size(reader.file_path(f), ec);
+    parts.push_back({reader.file_path(f), end - reader.file_first_event(f), ec ? 0 : bytes});
   }
   return parts;
 }
@@ -235,7 +237,7 @@ void run(const InspectArgs& a) {
 
   const FileLayout layout = describe_layout(a.file);
   auto reader = open_reader(a.file, opt);
-  const auto parts = file_parts(a.file, opt);
+  const auto parts = file_parts(a.file, *reader);
   std::vector<NamedField> named{{a.energy, "--energy"}, {a.tp0, "--tp0"}};
   for (const auto& l : a.labels) named.push_back({l, "--label"});
   require_named_fields(*reader, named);
