@@ -10,30 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_cli.hpp"
+#include "data/copy_rows.hpp"
 #include "test_paths.hpp"
 #include "wavelearn/io/mjd_writer.hpp"
 #include "wavelearn/io/reader.hpp"
 #include "wavelearn/io/table.hpp"
 
+using wl::test::copy_rows;
 using wl::test::count_lines;
 using wl::test::run_cli;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Rows [first, first + count) of `src` (waveforms and every per-event field) as a new file:
-// the parts are exactly the rows of the whole (a simulated file's labels are calibrated on
-// the file itself, so files simulated apart would differ in their labels).
-void copy_rows(const std::string& src, const std::string& dst, std::size_t first, std::size_t count) {
-  auto r = wl::io::open_reader(src);
-  const std::size_t l = r->n_samples();
-  std::vector<float> wf(count * l);
-  r->read_window(first, count, 0, l, wf.data());
-  wl::io::MjdWriter w(dst, count, l);
-  w.write_waveforms(0, count, wf.data());
-  for (const auto& name : r->scalar_fields()) w.write_field(name, r->read_scalar(name, first, count));
-  w.commit();
-}
 
 class MultiFileCli : public ::testing::Test {
  protected:

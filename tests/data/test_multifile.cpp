@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "data/copy_rows.hpp"
 #include "synthetic_file.hpp"
 #include "wavelearn/core/config.hpp"
 #include "wavelearn/core/error.hpp"
@@ -15,22 +16,9 @@
 
 using namespace wl::data;
 using wl::core::InputError;
+using wl::test::copy_rows;
 
 namespace {
-
-// Rows [first, first + count) of `src` (waveforms and every per-event field) as a new file.
-void copy_rows(const std::string& src, const std::string& dst, std::size_t first, std::size_t count) {
-  auto r = wl::io::open_reader(src);
-  const std::size_t l = r->n_samples();
-  std::vector<float> wf(count * l);
-  r->read_window(first, count, 0, l, wf.data());
-  wl::io::MjdWriterOptions o;
-  o.force = true;
-  wl::io::MjdWriter w(dst, count, l, o);
-  w.write_waveforms(0, count, wf.data());
-  for (const auto& name : r->scalar_fields()) w.write_field(name, r->read_scalar(name, first, count));
-  w.commit();
-}
 
 class MultiFileTest : public ::testing::Test {
  protected:
