@@ -39,9 +39,6 @@ void write_resume_file(const fs::path& run, const nlohmann::json& j) {
   core::write_text_atomically(run / kResumeFile, j.dump(2) + "\n");
 }
 
-// A comma list or pattern gets each entry made absolute, not the whole string.
-std::string absolute_text(const std::string& path) { return core::absolute_file_spec(path); }
-
 }  // namespace
 
 std::vector<ConfigChange> config_changes(const core::Config& before, const core::Config& after) {
@@ -66,7 +63,7 @@ std::string describe_changes(const std::vector<ConfigChange>& changes, std::size
 }
 
 void record_start(const fs::path& run, const std::string& data_file) {
-  write_resume_file(run, {{"data_file", absolute_text(data_file)},
+  write_resume_file(run, {{"data_file", core::absolute_file_spec(data_file)},
                           {"data_fingerprint", core::file_fingerprint(data_file)},
                           {"changes", nlohmann::json::array()}});
 }
@@ -87,7 +84,7 @@ void check_resume(const fs::path& run, const core::Config& config, const std::st
   if (!record.contains("changes")) record["changes"] = nlohmann::json::array();
   for (const auto& c : changes)
     record["changes"].push_back({{"key", c.key}, {"before", c.before}, {"after", c.after}, {"after_epoch", epochs_done}});
-  record["data_file"] = absolute_text(data_file);
+  record["data_file"] = core::absolute_file_spec(data_file);
   record["data_fingerprint"] = fingerprint;
   write_resume_file(run, record);
 }
