@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <string>
@@ -19,6 +20,18 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kFitBinKev = 0.3;        // fine-histogram bin for peak fits
 constexpr double kFitHalfWindowKev = 12;  // fit range around a line (narrowed near neighbours)
+// Empty bins the peak search adds past the coarse histogram when it holds every event. A
+// candidate needs 3 bins above it and a side band up to 15 bins: without them a line at
+// the very top of the spectrum (2614.5 keV whenever no good alpha, pile-up or sum event
+// lies above it) is never a candidate, and the pattern match settles on a wrong pair (510.8 keV taken for
+// 2614.5). Padding the counts rather than widening the histogram keeps every bin centre,
+// and so every other calibration, bit for bit what it was.
+constexpr std::size_t kEmptyPaddingBins = 16;
+// Without a usable 2614.5/583.2 keV pair the 2614.5 keV line alone sets the gain, so it must
+// be the top of the spectrum, as in a 228Th run: at most this share of the events lies more
+// than kAboveTopFwhm FWHM above it (a lower line taken for it has a large share above).
+constexpr double kMaxFractionAboveTop = 0.02;
+constexpr double kAboveTopFwhm = 3.0;
 
 struct Candidate {
   double position;      // ADC
@@ -39,9 +52,12 @@ std::vector<double> default_extra_lines() {
   return {238.632, 727.330, 860.564, core::kDepKev, 1620.50, core::kSepKev};
 }
 
-// Local maxima of the smoothed coarse spectrum that stand out above the nearby continuum.
-std::vector<Candidate> find_candidates(const Histogram& h) {
-  const std::vector<double> s = smooth(h.counts, 1);
+// Local maxima of the smoothed coarse spectrum that stand out above the nearby continuum;
+// `empty_bins_above` bins past the histogram count as empty (nothing lies above it).
+std::vector<Candidate> find_candidates(const Histogram& h, std::size_t empty_bins_above) {
+  std::vector<double> counts = h.counts;
+  counts.resize(counts.size() + empty_bins_above, 0.0);
+  const std::vector<double> s = smooth(counts, 1);
   const long n = static_cast<long>(s.size());
   std::vector<Candidate> out;
   for (long i = 3; i < n - 3; ++i) {
@@ -53,13 +69,13 @@ std::vector<Candidate> find_candidates(const Histogram& h) {
     double left = 0.0, right = 0.0;
     int nl = 0, nr = 0;
     for (long k = i - 15; k <= i - 6; ++k)
-      if (k >= 0) left += h.counts[k], ++nl;
+      if (k >= 0) left += counts[k], ++nl;
     for (long k = i + 6; k <= i + 15; ++k)
-      if (k < n) right += h.counts[k], ++nr;
+      if (k < n) right += counts[k], ++nr;
     if (nl == 0 || nr == 0) continue;
     const double bg = std::min(left / nl, right / nr);
     double sum = 0.0;
-    for (long k = i - 2; k <= i + 2; ++k) sum += h.counts[k];
+    for (long k = i - 2; k <= i + 2; ++k) sum += counts[k];
     const double net = sum - 5.0 * bg;
     const double sig = net / std::sqrt(sum + 1.0);
     if (sig > 5.0) out.push_back({h.center(static_cast<std::size_t>(i)), sig});
@@ -135,57 +151,127 @@ std::vector<double> usable_energies(const std::vector<double>& energy_adc, const
   return adc;
 }
 
+// Peak candidates of the coarse search histogram: up to 3x the 99 % quantile (2614.5 keV
+// is near the top of a 228Th spectrum; pile-up and overflows beyond are ignored).
+struct CoarsePeaks {
+  std::vector<Candidate> cands;
+  double bin_adc;
+};
+CoarsePeaks coarse_peaks(const std::vector<double>& adc) {
+  const double q99 = quantile(adc, 0.99);
+  const double max_adc = *std::max_element(adc.begin(), adc.end());
+  const double top = std::min(max_adc * 1.001, 3.0 * q99);
+  const std::size_t n_bins = std::clamp<std::size_t>(adc.size() / 8, 1000, 8000);
+  const Histogram coarse = make_histogram(adc, 0.0, top, n_bins);
+  const bool holds_all = max_adc < top;
+  return {find_candidates(coarse, holds_all ? kEmptyPaddingBins : 0), coarse.bin_width()};
+}
+
 // Positions (ADC) of the 2614.5 and 583.2 keV candidates: the pair of peaks in the coarse
-// spectrum whose linear calibration best explains the other 228Th lines found.
+// spectrum whose linear calibration best explains the other 228Th lines found ({0, 0}
+// when no pair is plausible).
 struct LinePair {
   double adc_2614, adc_583;
 };
-LinePair find_th228_pair(const std::vector<double>& adc, const std::string& what) {
-  // Coarse search histogram: up to 3x the 99 % quantile (2614.5 keV is near the top of a
-  // 228Th spectrum; pile-up and overflows beyond are ignored).
-  const double q99 = quantile(adc, 0.99);
-  const double top = std::min(*std::max_element(adc.begin(), adc.end()) * 1.001, 3.0 * q99);
-  const std::size_t n_bins = std::clamp<std::size_t>(adc.size() / 8, 1000, 8000);
-  const Histogram coarse = make_histogram(adc, 0.0, top, n_bins);
-  const std::vector<Candidate> cands = find_candidates(coarse);
+LinePair find_th228_pair(const CoarsePeaks& peaks) {
   double best_score = 0.0;
   LinePair pair{0.0, 0.0};
-  for (const auto& a : cands)
-    for (const auto& b : cands) {
+  for (const auto& a : peaks.cands)
+    for (const auto& b : peaks.cands) {
       if (b.position >= a.position) continue;
-      const double score = pattern_score(cands, a, b, coarse.bin_width());
+      const double score = pattern_score(peaks.cands, a, b, peaks.bin_adc);
       if (score > best_score) {
         best_score = score;
         pair = {a.position, b.position};
       }
     }
-  if (pair.adc_2614 <= 0.0)
-    throw core::InputError(what + ": no 2614.5 keV / 583.2 keV peak pair found in " + std::to_string(adc.size()) +
-                           " events (" + std::to_string(cands.size()) + " peak candidates)");
   return pair;
 }
 
+// Share of the events above `adc_value` (`sorted` ascending).
+double fraction_above(const std::vector<double>& sorted, double adc_value) {
+  const auto it = std::upper_bound(sorted.begin(), sorted.end(), adc_value);
+  return static_cast<double>(sorted.end() - it) / static_cast<double>(sorted.size());
+}
+
 // keV = offset + gain * adc through the fitted 2614.5 and 583.2 keV lines (the linear guess
-// through the candidates places the fit windows).
+// through the candidates places the fit windows), or through 2614.5 keV alone (f583.ok
+// false, `single_line_reason` says why; see single_line_guess).
 struct TwoLineCalibration {
   double gain_kev_per_adc, offset_kev;
   Fitted f2614, f583;
+  std::string single_line_reason;
 };
+
+// 2614.5 keV alone: a pole-zero-corrected trapezoid has (almost) no offset, so this one
+// line gives the gain, good enough to find the detector's other lines, which then set the
+// final curve. A detector's own lines beat the pooled fit, which holds another detector's
+// gain. Refused unless the line is the top of the spectrum, as 2614.5 keV is in a 228Th run.
+TwoLineCalibration single_line_guess(const std::vector<double>& sorted, const Fitted& f2614, const std::string& why,
+                                     const std::string& what) {
+  const double centroid = f2614.fit.centroid;
+  const double above = fraction_above(sorted, centroid + kAboveTopFwhm * std::max(f2614.fit.fwhm, 0.0));
+  if (!(centroid > 0.0) || above > kMaxFractionAboveTop)
+    throw core::InputError(what + ": " + why + ", and the 2614.5 keV candidate at " + std::to_string(centroid) +
+                           " ADC is not the top of the spectrum (" + std::to_string(100.0 * above) +
+                           " % of the events above it)");
+  return {core::kTl208PeakKev / centroid, 0.0, f2614, Fitted{}, why};
+}
+
+// No usable 2614.5/583.2 keV pair (`why`): the most significant peak with (almost) nothing
+// above it is taken for 2614.5 keV.
+TwoLineCalibration fit_top_line(const std::vector<double>& adc, const CoarsePeaks& peaks, const std::string& why,
+                                const std::string& what) {
+  std::vector<double> sorted = adc;
+  std::sort(sorted.begin(), sorted.end());
+  const Candidate* top = nullptr;
+  for (const auto& c : peaks.cands)
+    if (fraction_above(sorted, c.position) <= kMaxFractionAboveTop && (!top || c.significance > top->significance))
+      top = &c;
+  if (!top) throw core::InputError(what + ": " + why + ", and no peak at the top of the spectrum to take for 2614.5 keV");
+  const Fitted f2614 = fit_line(adc, core::kTl208PeakKev, core::kTl208PeakKev / top->position, 0.0, 20.0, 1.1);
+  if (!f2614.ok) throw core::InputError(what + ": " + why + ", and the 2614.5 keV peak could not be fitted");
+  return single_line_guess(sorted, f2614, why, what);
+}
+
+// Both lines fitted, or single_line_reason says what went wrong.
 TwoLineCalibration fit_th228_pair(const std::vector<double>& adc, const LinePair& pair,
-                                  const std::vector<double>& lines, const std::string& what) {
+                                  const std::vector<double>& lines) {
   double gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (pair.adc_2614 - pair.adc_583);
   double offset = core::kTl208PeakKev - gain * pair.adc_2614;
-  const Fitted f2614 = fit_line(adc, core::kTl208PeakKev, gain, offset, 20.0, 1.1);
-  const Fitted f583 = fit_line(adc, core::kTl208_583Kev, gain, offset,
-                               half_window_for(core::kTl208_583Kev, lines), 0.6);
-  if (!f2614.ok || !f583.ok)
-    throw core::InputError(what + ": the " + std::string(f2614.ok ? "583.2" : "2614.5") +
-                           " keV peak could not be fitted");
-  gain = (core::kTl208PeakKev - core::kTl208_583Kev) / (f2614.fit.centroid - f583.fit.centroid);
-  offset = core::kTl208PeakKev - gain * f2614.fit.centroid;
-  if (!(gain > 0.0) || !std::isfinite(offset))
-    throw core::InputError(what + ": 2614.5/583.2 keV peaks give a non-positive gain");
-  return {gain, offset, f2614, f583};
+  TwoLineCalibration two{gain, offset, {}, {}, ""};
+  two.f2614 = fit_line(adc, core::kTl208PeakKev, gain, offset, 20.0, 1.1);
+  if (!two.f2614.ok) {
+    two.single_line_reason = "the 2614.5 keV peak of the 2614.5/583.2 keV pair could not be fitted";
+    return two;
+  }
+  two.f583 = fit_line(adc, core::kTl208_583Kev, gain, offset, half_window_for(core::kTl208_583Kev, lines), 0.6);
+  if (!two.f583.ok) {
+    two.single_line_reason = "the 583.2 keV peak could not be fitted";
+    return two;
+  }
+  two.gain_kev_per_adc = (core::kTl208PeakKev - core::kTl208_583Kev) / (two.f2614.fit.centroid - two.f583.fit.centroid);
+  two.offset_kev = core::kTl208PeakKev - two.gain_kev_per_adc * two.f2614.fit.centroid;
+  if (!(two.gain_kev_per_adc > 0.0) || !std::isfinite(two.offset_kev))
+    two.single_line_reason = "the 2614.5/583.2 keV peaks give a non-positive gain";
+  return two;
+}
+
+// The first calibration: the 2614.5/583.2 keV pair when the pattern match finds one and
+// both lines fit, else 2614.5 keV alone (the pair may have been a wrong one: 510.8 keV
+// taken for 2614.5 leaves no 583.2 keV line where the pair puts it).
+TwoLineCalibration first_calibration(const std::vector<double>& adc, const std::vector<double>& lines,
+                                     const std::string& what) {
+  const CoarsePeaks peaks = coarse_peaks(adc);
+  const LinePair pair = find_th228_pair(peaks);
+  std::string why = "no 2614.5 keV / 583.2 keV peak pair found in " + std::to_string(adc.size()) + " events (" +
+                    std::to_string(peaks.cands.size()) + " peak candidates)";
+  if (pair.adc_2614 > 0.0) {
+    const TwoLineCalibration two = fit_th228_pair(adc, pair, lines);
+    if (two.single_line_reason.empty()) return two;
+    why = two.single_line_reason;
+  }
+  return fit_top_line(adc, peaks, why, what);
 }
 
 using LineFits = std::vector<std::pair<double, Fitted>>;  // (keV, fit), sorted by energy
@@ -194,7 +280,8 @@ using LineFits = std::vector<std::pair<double, Fitted>>;  // (keV, fit), sorted 
 LineFits fit_lines(const std::vector<double>& adc, const TwoLineCalibration& two, const CalibrationConfig& config,
                    const std::vector<double>& lines) {
   const double gain = two.gain_kev_per_adc, offset = two.offset_kev;
-  LineFits fits = {{core::kTl208_583Kev, two.f583}, {core::kTl208PeakKev, two.f2614}};
+  LineFits fits = {{core::kTl208PeakKev, two.f2614}};
+  if (two.f583.ok) fits.push_back({core::kTl208_583Kev, two.f583});
   const std::vector<double> extra = config.extra_lines_kev.empty() ? default_extra_lines() : config.extra_lines_kev;
   for (double e : extra) {
     if (std::fabs(e - core::kTl208PeakKev) < 0.5 || std::fabs(e - core::kTl208_583Kev) < 0.5) continue;
@@ -212,8 +299,10 @@ LineFits fit_lines(const std::vector<double>& adc, const TwoLineCalibration& two
 }
 
 // {c0, c1, c2}: weighted fit of keV vs fitted centroid (quadratic only with 4 lines or more;
-// centroid errors floored at 5 eV so no line dominates).
+// centroid errors floored at 5 eV so no line dominates). One line (2614.5 keV alone): zero
+// offset, as a trapezoid energy has (almost) none.
 std::vector<double> calibration_curve(const LineFits& fits, double gain_kev_per_adc, bool quadratic) {
+  if (fits.size() == 1) return {0.0, fits[0].first / fits[0].second.fit.centroid, 0.0};
   std::vector<double> x, y, w;
   for (const auto& [e, f] : fits) {
     x.push_back(f.fit.centroid);
@@ -225,6 +314,17 @@ std::vector<double> calibration_curve(const LineFits& fits, double gain_kev_per_
   std::vector<double> coeffs = polyfit(x, y, w, degree);
   if (degree == 1) coeffs.push_back(0.0);  // always {c0, c1, c2}
   return coeffs;
+}
+
+// "2614.5, 1592.5 and 860.6 keV lines" (for notes).
+std::string line_list(const LineFits& fits) {
+  std::string s;
+  for (std::size_t k = fits.size(); k-- > 0;) {
+    char e[32];
+    std::snprintf(e, sizeof e, "%.1f", fits[k].first);
+    s += std::string(k + 1 == fits.size() ? "" : k == 0 ? " and " : ", ") + e;
+  }
+  return s + (fits.size() == 1 ? " keV line (zero offset)" : " keV lines");
 }
 
 // Each fitted line in keV through the curve, and the FWHM(E) curve when 3 lines or more.
@@ -282,14 +382,23 @@ double Calibration::to_kev(int32_t detector, double adc) const { return for_dete
 DetectorCalibration calibrate_spectrum(const std::vector<double>& energy_adc, const CalibrationConfig& config,
                                        const std::string& what) {
   const std::vector<double> adc = usable_energies(energy_adc, what);
-  const LinePair pair = find_th228_pair(adc, what);
   const std::vector<double> lines = all_line_energies();
-  const TwoLineCalibration two = fit_th228_pair(adc, pair, lines, what);
-  const LineFits fits = fit_lines(adc, two, config, lines);
+  TwoLineCalibration two = first_calibration(adc, lines, what);
+  LineFits fits = fit_lines(adc, two, config, lines);
+  if (!two.single_line_reason.empty() && fits.size() >= 2) {
+    // The zero-offset guess can miss low lines by a few keV when the trapezoid has a small
+    // offset; the line through the lines it did find places the windows again.
+    const std::vector<double> c = calibration_curve(fits, two.gain_kev_per_adc, false);
+    two.offset_kev = c[0];
+    two.gain_kev_per_adc = c[1];
+    fits = fit_lines(adc, two, config, lines);
+  }
   DetectorCalibration cal;
   cal.n_events = adc.size();
   cal.coeffs = calibration_curve(fits, two.gain_kev_per_adc, config.quadratic);
   add_peak_measurements(fits, cal);
+  if (!two.single_line_reason.empty())
+    cal.note = what + ": " + two.single_line_reason + "; calibrated on its own " + line_list(fits);
   return cal;
 }
 
@@ -343,6 +452,10 @@ Calibration calibrate(const std::vector<double>& energy_adc, const std::vector<i
     c.n_events = values.size();
     c.pooled = true;
     c.note = what + ": " + reason + ", pooled calibration used";
+    // Said out loud: the pooled fit carries the gain of whichever detector dominates its
+    // peaks, so this detector's energies are off by the ratio of the two gains.
+    std::fprintf(stderr, "warning: calibration: %s (its energies are only right if its gain matches the pooled "
+                 "fit's)\n", c.note.c_str());
     out.detectors[det] = std::move(c);
   }
   return out;

@@ -3,6 +3,9 @@
 // 2614.5 keV line (the prominent peak at the top of the spectrum) and 583.2 keV, take the
 // linear guess from that pair, fit every other line that stands out (238.6, 727.3, 860.6,
 // 1620.5, the DEP and SEP) with a Gaussian + step + background, and fit ADC -> keV.
+// When 583.2 keV cannot be fitted, 2614.5 keV alone (zero offset) finds the other lines and
+// the curve goes through those that fit; the pooled fit of all detectors is the last resort
+// (a detector without its own usable 2614.5 keV line), announced on stderr.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -40,7 +43,8 @@ struct DetectorCalibration {
   std::vector<double> fwhm_curve;        // FWHM(E) = sqrt(a + b E) keV; empty when not fitted
   std::size_t n_events = 0;              // good events seen
   bool pooled = false;                   // coefficients come from the pooled fit
-  std::string note;                      // why pooled (empty otherwise)
+  std::string note;                      // why pooled, or which lines calibrated it when 583.2
+                                         // keV was missing (empty otherwise)
 
   double to_kev(double adc) const;
   // FWHM (keV) at a known line if it was measured, else from the curve, else NaN.
@@ -57,13 +61,16 @@ struct Calibration {
 };
 
 // Calibrates one uncalibrated spectrum (the finite, positive values). Throws InputError
-// (message names `what`, e.g. "detector 7") when no 2614.5/583.2 pair is found.
+// (message names `what`, e.g. "detector 7") when no 2614.5/583.2 pair is found, the 2614.5
+// keV line cannot be fitted, or 583.2 keV fails and the 2614.5 keV candidate is not the top
+// of the spectrum.
 DetectorCalibration calibrate_spectrum(const std::vector<double>& energy_adc,
                                        const CalibrationConfig& config = {},
                                        const std::string& what = "spectrum");
 
-// Per-detector calibration with the pooled fallback; `good` (may be empty = all) selects
-// the events that enter the fits.
+// Per-detector calibration with the pooled fallback (too few events, or calibrate_spectrum
+// failed; a warning naming the detector goes to stderr and into its note); `good` (may be
+// empty = all) selects the events that enter the fits.
 Calibration calibrate(const std::vector<double>& energy_adc, const std::vector<int32_t>& detector,
                       const std::vector<uint8_t>& good = {}, const CalibrationConfig& config = {});
 
