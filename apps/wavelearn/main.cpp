@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/runtime.hpp"
+#include "wavelearn/nn/cpu_kernels.hpp"
 #include "wavelearn_version.hpp"
 
 namespace wl::app {
@@ -31,6 +32,7 @@ int register_command(const char* name, CommandSetup setup) {
 
 int main(int argc, char** argv) {
   wl::core::tune_malloc();
+  wl::nn::install_cpu_kernels();
   CLI::App app{"wavelearn: machine learning on digitized detector waveforms (MJD, LEGEND, any HDF5)"};
   app.set_version_flag("--version", std::string("wavelearn ") + WL_VERSION);
   auto& opts = wl::app::global_options();

@@ -114,7 +114,8 @@ class WaveCNN(nn.Module):
             c, length = out, (length + 2 * p - k) // s + 1
             if self.pool > 1:
                 length //= self.pool
-        self.fc = nn.Linear(c * length, m.get("fc_hidden", 32))
+        self.global_pool = m.get("global_pool", "none") == "max_mean"
+        self.fc = nn.Linear(2 * c if self.global_pool else c * length, m.get("fc_hidden", 32))
         self.task = nn.Linear(m.get("fc_hidden", 32), n_out)
 
     def forward(self, x):
@@ -126,7 +127,8 @@ class WaveCNN(nn.Module):
             x = self.act(x)
             if self.pool > 1:
                 x = self.pool_fn(x, self.pool, self.pool)
-        x = F.dropout(self.act(self.fc(x.flatten(1))), self.p, self.training)
+        x = torch.cat([x.amax(2), x.mean(2)], 1) if self.global_pool else x.flatten(1)
+        x = F.dropout(self.act(self.fc(x)), self.p, self.training)
         return self.task(x)
 
 

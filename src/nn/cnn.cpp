@@ -58,9 +58,10 @@ torch::jit::Module build_cnn(const ModelSpec& spec, int64_t input_samples, int64
   const std::string act = "torch." + spec.activation;
   src << b.stack_channels_method() << "def features(self, x):\n    x = self.stack_channels(x)\n";
   const auto conv = add_conv_blocks(b, src, spec, input_samples);
-  const int64_t flat = conv.channels * conv.length;
+  const bool global = spec.global_pool == "max_mean";
+  const int64_t flat = global ? 2 * conv.channels : conv.channels * conv.length;
   b.linear("fc", flat, spec.fc_hidden);
-  src << "    x = x.flatten(1)\n"
+  src << (global ? "    x = torch.cat([x.amax(2), x.mean(2)], 1)\n" : "    x = x.flatten(1)\n")
       << "    x = " << b.dropout(act + "(" + detail::ScriptBuilder::apply_linear("fc", "x") + ")")
       << "\n    return x\n\n";
   b.linear("task", spec.fc_hidden, n_outputs);

@@ -46,6 +46,7 @@ ModelSpec model_spec_from(const core::Config& c) {
     s.fc_hidden = c.get<int64_t>("model.fc_hidden", s.fc_hidden);
     s.activation = c.get<std::string>("model.activation", s.activation);
     s.pool_type = c.get<std::string>("model.pool_type", s.pool_type);
+    s.global_pool = c.get<std::string>("model.global_pool", s.global_pool);
   } else if (s.type == "lstm" || s.type == "gru") {
     s.rnn_step_samples = c.get<int64_t>("model.rnn_step_samples", s.rnn_step_samples);
     s.rnn_hidden = c.get<int64_t>("model.rnn_hidden", s.rnn_hidden);
@@ -84,6 +85,8 @@ void validate(const ModelSpec& s, int64_t input_samples) {
     require(s.activation == "relu" || s.activation == "gelu" || s.activation == "silu", "activation",
             "unknown activation '" + s.activation + "' (relu, gelu, silu)");
     require(s.pool_type == "max" || s.pool_type == "avg", "pool_type", "unknown pooling '" + s.pool_type + "' (max, avg)");
+    require(s.global_pool == "none" || s.global_pool == "max_mean", "global_pool",
+            "unknown global pooling '" + s.global_pool + "' (none, max_mean)");
   } else if (s.type == "lstm" || s.type == "gru") {
     require(s.rnn_step_samples > 0 && s.rnn_step_samples <= input_samples, "rnn_step_samples",
             "must be in [1, window length " + std::to_string(input_samples) + "]");

@@ -123,6 +123,29 @@ TEST(Models, TransformerAttentionMapsAreDistributions) {
   EXPECT_TRUE(torch::allclose(a.sum(-1), torch::ones({3, spec.heads, T}), 1e-5, 1e-5));
 }
 
+// With global max and mean pooling the hidden layer sees 2C numbers, and a pulse moved by a
+// multiple of the pooling stride (3 blocks of pool 2: 8 samples) gives the same output;
+// flattened, the position matters.
+TEST(Models, CnnGlobalPoolingSeesFeaturesWhereverTheyAre) {
+  torch::manual_seed(11);
+  auto spec = spec_of("cnn");
+  spec.global_pool = "max_mean";
+  auto m = wl::nn::build_model(spec, 400, 1);
+  for (const auto& p : m.named_parameters()) {
+    if (p.name == "fc_weight") {
+      EXPECT_EQ(p.value.sizes(), (std::vector<int64_t>{32, 64}));
+    }
+  }
+  m.eval();
+  auto x = torch::zeros({1, 400});
+  x.index_put_({0, torch::indexing::Slice(150, 190)}, torch::linspace(0.0, 1.0, 40));
+  const auto moved = torch::roll(x, 64, 1);
+  EXPECT_LT((forward(m, x) - forward(m, moved)).abs().item<double>(), 1e-5);
+  auto flat = wl::nn::build_model(spec_of("cnn"), 400, 1);
+  flat.eval();
+  EXPECT_GT((forward(flat, x) - forward(flat, moved)).abs().item<double>(), 1e-4);
+}
+
 TEST(Models, BadSpecsAreInputErrors) {
   auto spec = spec_of("transformer");
   spec.d_model = 30;  // not a multiple of 4 heads
@@ -131,6 +154,9 @@ TEST(Models, BadSpecsAreInputErrors) {
   auto cnn = spec_of("cnn");
   cnn.pool = 8;
   EXPECT_THROW(wl::nn::build_model(cnn, 20, 1), wl::core::InputError);
+  auto global = spec_of("cnn");
+  global.global_pool = "max";
+  EXPECT_THROW(wl::nn::build_model(global, 100, 1), wl::core::InputError);
 }
 
 }  // namespace

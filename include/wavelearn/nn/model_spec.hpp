@@ -47,6 +47,11 @@ struct ModelSpec {
   // gradient attributions are less noisy and integrated gradients converge in fewer steps.
   std::string activation = "relu";  // relu | gelu | silu
   std::string pool_type = "max";    // max | avg
+  // What the hidden layer sees of the last feature map (C channels x L' positions): "none"
+  // flattens it (C * L' inputs, position by position); "max_mean" takes each channel's
+  // maximum and mean over time (2C inputs), so a feature such as the peak current counts
+  // wherever in the window it occurs.
+  std::string global_pool = "none";  // none | max_mean
 
   // lstm / gru: the waveform is cut into steps of rnn_step_samples samples (a sequence of
   // L / step vectors), the recurrent outputs are averaged over time, then the task layer.
