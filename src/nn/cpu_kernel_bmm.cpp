@@ -4,6 +4,8 @@
 // more than the arithmetic.
 #include <ATen/Parallel.h>
 #include <ATen/ops/bmm_cpu_dispatch.h>
+
+#if WL_HAVE_CBLAS
 #include <cblas.h>
 
 #include <algorithm>
@@ -72,3 +74,13 @@ at::Tensor bmm_cpu(const at::Tensor& self, const at::Tensor& mat2) {
 }
 
 }  // namespace wl::nn::detail
+
+#else  // without CBLAS (not registered; here so that callers link)
+
+namespace wl::nn::detail {
+
+at::Tensor bmm_cpu(const at::Tensor& self, const at::Tensor& mat2) { return at::cpu::bmm(self, mat2); }
+
+}  // namespace wl::nn::detail
+
+#endif  // WL_HAVE_CBLAS

@@ -5,6 +5,7 @@
 #include "wavelearn/nn/cpu_kernels.hpp"
 
 #include <torch/library.h>
+#include <torch/version.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -24,10 +25,19 @@ class SilentWarnings : public c10::WarningHandler {
   void process(const c10::SourceLocation&, const std::string&, const bool) override {}
 };
 
+// The guard's namespace moved in libtorch 2 (the GPU machines' PyTorch).
+#if TORCH_VERSION_MAJOR >= 2
+using WarningGuard = c10::WarningUtils::WarningHandlerGuard;
+#else
+using WarningGuard = c10::Warning::WarningHandlerGuard;
+#endif
+
 std::unique_ptr<torch::Library> register_kernels() {
   auto lib = std::make_unique<torch::Library>(torch::Library::IMPL, "aten", c10::DispatchKey::CPU, __FILE__,
                                               __LINE__);
+#if WL_HAVE_CBLAS
   lib->impl("bmm", TORCH_FN(detail::bmm_cpu));
+#endif
   lib->impl("bernoulli_.float", TORCH_FN(detail::bernoulli_scalar_cpu));
   lib->impl("max_pool2d_with_indices", TORCH_FN(detail::max_pool2d_with_indices_cpu));
   lib->impl("max_pool2d_with_indices_backward", TORCH_FN(detail::max_pool2d_with_indices_backward_cpu));
@@ -46,7 +56,7 @@ bool install_cpu_kernels() {
     const char* keep = std::getenv("WL_LIBTORCH_KERNELS");
     if (keep != nullptr && std::strcmp(keep, "1") == 0) return;
     SilentWarnings silent;
-    c10::Warning::WarningHandlerGuard guard(&silent);
+    WarningGuard guard(&silent);
     lib = register_kernels();
     installed = true;
   });
