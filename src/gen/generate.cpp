@@ -163,12 +163,15 @@ void generate_chunk(Loaded& l, const Plan& p, const GenerateOptions& o, std::siz
   const auto n = static_cast<std::size_t>(m.trace_samples), L = static_cast<std::size_t>(m.window_samples);
   out.resize(count * n);
   core::parallel_for(count, core::resolve_threads(o.threads), [&](std::size_t b, std::size_t e, int) {
+    std::vector<float> shape(L);
     for (std::size_t k = b; k < e; ++k) {
       core::Rng rng(o.seed + kRenderStream, first + k);
       auto r = request_for(m, p, first + k, rng);
       r.window_noise = l.info.noise == "library";
       tp0_out[first + k] = static_cast<int32_t>(r.tp0);
-      render_trace(m, s + k * L, r, rng, out.data() + k * n);
+      std::copy(s + k * L, s + (k + 1) * L, shape.begin());
+      restore_baseline(shape.data(), m.window_samples, m.pre_samples);
+      render_trace(m, shape.data(), r, rng, out.data() + k * n);
     }
   });
 }

@@ -40,6 +40,29 @@ double RenderModel::single_site_probability(double energy_kev) const {
   return single_site_fraction[std::min(single_site_fraction.size() - 1, static_cast<std::size_t>(u * bins))];
 }
 
+namespace {
+
+// Where the tail beyond the window starts: a straight line fitted to the window's last 32
+// samples, read at the last one. The last sample alone carries its noise into the whole
+// tail: one noise sigma is ~0.1 % of a 1 MeV pulse, enough to put the pulse's maximum in
+// the tail and move its 99.9 % point (the drift time's end) by microseconds. The line
+// follows the decay within the 32 samples, which their mean would not (0.1 % at tau = 5,000
+// samples).
+double end_level(const float* shape, int64_t L) {
+  const int64_t k = std::min<int64_t>(32, L / 4);
+  if (k < 2) return shape[L - 1];
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (int64_t i = 0; i < k; ++i) {
+    const double x = static_cast<double>(i), y = shape[L - k + i];
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+  }
+  const double n = static_cast<double>(k);
+  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return (sy - slope * sx) / n + slope * (n - 1.0);
+}
+
+}  // namespace
+
 void render_trace(const RenderModel& m, const float* shape, const RenderRequest& r, core::Rng& rng, float* out) {
   const auto& d = m.detectors.at(static_cast<std::size_t>(r.slot));
   const double amp = d.gain_adc_per_kev * r.energy_kev;
@@ -47,7 +70,7 @@ void render_trace(const RenderModel& m, const float* shape, const RenderRequest&
   const int64_t start = r.tp0 - m.pre_samples;
   // Decay per sample of the tail; tau = inf (no fitted decay) keeps the last value.
   const double decay = std::isfinite(d.tau_samples) ? std::exp(-1.0 / d.tau_samples) : 1.0;
-  double tail = shape[L - 1];
+  double tail = end_level(shape, L);
   for (int64_t t = 0; t < n; ++t) {
     double s = 0.0;
     if (t >= start && t < start + L) {
@@ -69,6 +92,15 @@ void render_trace(const RenderModel& m, const float* shape, const RenderRequest&
       if (r.window_noise || t + i < start || t + i >= start + L) out[t + i] += noise[i];
     t += take;
   }
+}
+
+void restore_baseline(float* shape, int64_t window_samples, int64_t pre_samples) {
+  const int64_t n = std::min(window_samples, pre_samples - 4);
+  if (n < 4) return;
+  double sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) sum += shape[i];
+  const auto offset = static_cast<float>(sum / static_cast<double>(n));
+  for (int64_t i = 0; i < window_samples; ++i) shape[i] -= offset;
 }
 
 void shape_from_trace(const RenderModel& m, const float* trace, double energy_kev, int slot, int64_t tp0,

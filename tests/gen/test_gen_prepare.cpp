@@ -54,6 +54,26 @@ TEST(GenPrepare, ShapeToAdcToShapeRoundTrip) {
   for (std::size_t i = 0; i < shape.size(); ++i) EXPECT_NEAR(back[i], shape[i], 2e-5) << i;
 }
 
+// The tail starts from the trend of the window's end, not from its last (noisy) sample.
+TEST(GenPrepare, TheTailStartsFromTheWindowsTrendNotItsLastSample) {
+  const auto m = hand_model();
+  const int64_t L = m.window_samples;
+  const double decay = std::exp(-1.0 / m.detectors[0].tau_samples);
+  auto shape = ramp(L, m.pre_samples);
+  for (int64_t i = L - 32; i < L; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    shape[u] = static_cast<float>(std::pow(decay, static_cast<double>(i - (L - 32))));
+    shape[u] += (i % 2 == 0 ? 0.01f : -0.01f) + (i == L - 1 ? 0.03f : 0.0f);  // noise, a high last sample
+  }
+  std::vector<float> trace(static_cast<std::size_t>(m.trace_samples));
+  core::Rng rng(1);
+  render_trace(m, shape.data(), {1000.0, 0, 300, 0.0, false}, rng, trace.data());
+  const int64_t end = 300 - m.pre_samples + L;  // first sample after the window
+  const double expected = 3.2 * 1000.0 * std::pow(decay, 32.0);
+  // The last sample is 2 % above the trend; the tail starts within 1 % of it (0.5 %).
+  EXPECT_NEAR(trace[static_cast<std::size_t>(end)], expected, 0.01 * expected);
+}
+
 TEST(GenPrepare, LibraryNoiseIsAddedAndZeroMean) {
   auto m = hand_model();
   auto& d = m.detectors[0];

@@ -109,6 +109,12 @@ struct RenderRequest {
 };
 // out: trace_samples floats = baseline + gain E shape (+ tail) + library noise.
 void render_trace(const RenderModel& model, const float* shape, const RenderRequest& r, core::Rng& rng, float* out);
+// A generated window's pre-trigger part (its first pre_samples - 4 samples: before the pulse,
+// whatever tp0's jitter) moved onto the baseline, the whole window by the same offset. A
+// generator's window can sit a few per mille off it, and rendered on the file's baseline
+// that offset is a step at the window's start, which the DSP takes for the pulse's start
+// (tp0 up to pre_samples early, the drift time as much too long).
+void restore_baseline(float* shape, int64_t window_samples, int64_t pre_samples);
 // The inverse without noise: the normalised window of a trace (baseline from its pre-trigger).
 void shape_from_trace(const RenderModel& model, const float* trace, double energy_kev, int slot, int64_t tp0,
                       float* shape);
