@@ -1,7 +1,8 @@
 // Training-mode batch norm over contiguous float (N, C, L...) input, forward and backward:
 // per channel, one pass for the statistics (in double) and one for the output. libtorch
-// 1.13's kernels take ~1.1 ns per value forward and more backward on the CNN's (64, C, L)
-// activations (18 % of a training step). The formulas are libtorch's: biased variance for
+// 1.13's forward takes 0.8 ms on the CNN's (64, 8, 1000) activations at one thread (this one
+// 0.2 ms; the backward passes take about the same time, ~0.2 ms): with the backward, 18 % of
+// a CNN training step. The formulas are libtorch's: biased variance for
 // the normalisation, unbiased for running_var, momentum-weighted running statistics;
 // evaluation mode, other types and layouts go to libtorch.
 #include <ATen/Parallel.h>
