@@ -11,7 +11,7 @@
 #include "samples.hpp"
 #include "wavelearn/core/rng.hpp"
 #include "wavelearn/dsp/features.hpp"
-#include "wavelearn/fidelity/wasserstein.hpp"
+#include "wavelearn/eval/wasserstein.hpp"
 
 namespace wl::fidelity {
 
@@ -69,9 +69,9 @@ void noise_floor(const std::vector<double>& r, const Halves& halves, ParameterDi
     for (std::size_t i = 0; i < r.size(); ++i)
       if (std::isfinite(r[i])) (in_a[i] ? a : b).push_back(r[i]);
     if (a.empty() || b.empty()) return;
-    const double w = wasserstein1(a, b);
+    const double w = eval::wasserstein1(a, b);
     raw += w;
-    scaled += w * w1_size_factor(a.size(), b.size(), d.n_reference, d.n_candidate);
+    scaled += w * eval::w1_size_factor(a.size(), b.size(), d.n_reference, d.n_candidate);
   }
   d.w1_reference_halves = raw / double(halves.size());
   d.noise_floor = scaled / double(halves.size());
@@ -88,7 +88,7 @@ ParameterDistance compare_one(const std::string& column, const std::string& labe
   d.candidate_values = finite_values(cand.columns.at(column));
   d.n_reference = d.reference_values.size();
   d.n_candidate = d.candidate_values.size();
-  d.w1 = wasserstein1(d.reference_values, d.candidate_values);
+  d.w1 = eval::wasserstein1(d.reference_values, d.candidate_values);
   d.w1_reference_halves = d.noise_floor = d.ratio = kNaN;
   if (d.n_reference && d.n_candidate) noise_floor(ref.columns.at(column), halves, d);
   return d;

@@ -12,6 +12,8 @@
 #include "response_fit_detail.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/dsp/histogram.hpp"
+#include "wavelearn/eval/wasserstein.hpp"
 
 namespace wl::sim {
 
@@ -157,9 +159,9 @@ OrderFit evaluate(const Work& w, double rise_ns, int order, const std::vector<fl
   OrderFit r;
   r.order = order;
   r.rise_time_ns = rise_ns;
-  r.w1_rise_time_ns = w1_distance(detail::feature_values(f, "rise_time_ns"), w.target_rise);
-  r.w1_avse = w1_distance(detail::feature_values(f, "avse_raw"), w.target_avse);
-  r.w1_drift_time_ns = w1_distance(detail::feature_values(f, "drift_time_ns"), w.target_drift);
+  r.w1_rise_time_ns = eval::wasserstein1(detail::feature_values(f, "rise_time_ns"), w.target_rise);
+  r.w1_avse = eval::wasserstein1(detail::feature_values(f, "avse_raw"), w.target_avse);
+  r.w1_drift_time_ns = eval::wasserstein1(detail::feature_values(f, "drift_time_ns"), w.target_drift);
   r.objective = r.w1_rise_time_ns / w.iqr_rise + r.w1_avse / w.iqr_avse + r.w1_drift_time_ns / w.iqr_drift;
   if (!std::isfinite(r.objective)) r.objective = std::numeric_limits<double>::infinity();
   return r;
@@ -208,7 +210,7 @@ void fit_rise(Work& w, const std::vector<int>& orders) {
 // Variance of the finite values within 5 robust sigma (IQR / 1.349) of the median: as
 // efficient as the plain variance on the Gaussian bulk, blind to a few pulses on a baseline.
 double clipped_variance(const std::vector<double>& v) {
-  const double m = detail::finite_median(v), r = 5.0 * detail::finite_iqr(v) / 1.349;
+  const double m = dsp::median(v), r = 5.0 * detail::finite_iqr(v) / 1.349;
   double sum = 0, sum2 = 0, k = 0;
   for (const double x : v)
     if (std::isfinite(x) && std::fabs(x - m) <= r) sum += x, sum2 += x * x, k += 1;
@@ -230,7 +232,7 @@ void fit_drift(Work& w) {
     return;
   }
   st.drift_sigma_adc_per_us = std::sqrt(std::max(0.0, var_t - var_s)) * 1e3;
-  st.drift_adc_per_us = (detail::finite_median(ts) - detail::finite_median(ss)) * 1e3;
+  st.drift_adc_per_us = (dsp::median(ts) - dsp::median(ss)) * 1e3;
 }
 
 // The parameters the fit moves (and the others fidelity compares), source vs target.
@@ -251,8 +253,8 @@ void measure_distances(Work& w) {
     FeatureDistance d;
     d.feature = name;
     d.unit = dsp::feature_column(name).unit;
-    d.before = w1_distance(detail::feature_values(w.s.features, name), t);
-    d.after = w1_distance(detail::feature_values(after, name), t);
+    d.before = eval::wasserstein1(detail::feature_values(w.s.features, name), t);
+    d.after = eval::wasserstein1(detail::feature_values(after, name), t);
     w.fit.distances.push_back(d);
   }
 }

@@ -6,6 +6,7 @@
 
 #include "response_fit_detail.hpp"
 #include "wavelearn/core/parallel.hpp"
+#include "wavelearn/dsp/histogram.hpp"
 
 namespace wl::sim {
 
@@ -27,10 +28,10 @@ std::map<long long, double> median_by_detector(const std::vector<long long>& det
       by[detector[i]].push_back(v[i]);
       all.push_back(v[i]);
     }
-  pooled = detail::finite_median(all);
+  pooled = dsp::median(all);
   std::map<long long, double> out;
   for (auto& [d, values] : by)
-    if (values.size() >= kMinPerDetector) out[d] = detail::finite_median(values);
+    if (values.size() >= kMinPerDetector) out[d] = dsp::median(values);
   return out;
 }
 
@@ -100,7 +101,7 @@ SampleStats measure_sample(const RecordSample& s, const FitSettings& settings) {
   st.gain_adc_per_kev = median_by_detector(s.detector, gains(s, st.features), st.gain_pooled_adc_per_kev);
   st.pedestal_adc =
       median_by_detector(s.detector, feature_values(st.features, "baseline_mean_adc"), st.pedestal_pooled_adc);
-  st.tp0_p05_ns = finite_quantile(feature_values(st.features, "tp0_ns"), 0.05);
+  st.tp0_p05_ns = dsp::quantile(feature_values(st.features, "tp0_ns"), 0.05);
   return st;
 }
 
@@ -148,21 +149,7 @@ std::vector<double> feature_values(const std::vector<dsp::Features>& rows, const
   return v;
 }
 
-double finite_quantile(std::vector<double> v, double q) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto i = static_cast<std::size_t>(pos);
-  const double frac = pos - static_cast<double>(i);
-  return i + 1 < v.size() ? v[i] + frac * (v[i + 1] - v[i]) : v[i];
-}
-
-double finite_median(std::vector<double> v) { return finite_quantile(std::move(v), 0.5); }
-
-double finite_iqr(std::vector<double> v) {
-  return finite_quantile(v, 0.75) - finite_quantile(v, 0.25);
-}
+double finite_iqr(const std::vector<double>& v) { return dsp::quantile(v, 0.75) - dsp::quantile(v, 0.25); }
 
 }  // namespace detail
 

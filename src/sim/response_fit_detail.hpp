@@ -41,9 +41,8 @@ std::vector<dsp::Features> run_chain(const dsp::ChainConfig& config, double dt_n
 // One parameter of every row (by its name in the feature schema).
 std::vector<double> feature_values(const std::vector<dsp::Features>& rows, const std::string& column);
 
-// Median and interquartile range of the finite values (NaN when there are none).
-double finite_median(std::vector<double> v);
-double finite_iqr(std::vector<double> v);
-double finite_quantile(std::vector<double> v, double q);
+// Interquartile range of the finite values (NaN when there are none); quantiles and medians
+// are dsp::quantile and dsp::median.
+double finite_iqr(const std::vector<double>& v);
 
 }  // namespace wl::sim::detail

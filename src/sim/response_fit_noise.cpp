@@ -73,28 +73,6 @@ std::vector<NoiseLine> collect_lines(const std::vector<double>& e, const std::ve
 
 }  // namespace
 
-double w1_distance(std::vector<double> a, std::vector<double> b) {
-  auto finite = [](std::vector<double>& v) {
-    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
-    std::sort(v.begin(), v.end());
-  };
-  finite(a);
-  finite(b);
-  if (a.empty() || b.empty()) return std::numeric_limits<double>::quiet_NaN();
-  // Walk the merged order statistics: between consecutive values the CDFs are constant.
-  const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
-  std::size_t i = 0, j = 0;
-  double x = std::min(a[0], b[0]), area = 0;
-  while (i < a.size() || j < b.size()) {
-    const double next = j >= b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
-    area += std::fabs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (next - x);
-    x = next;
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-  }
-  return area;
-}
-
 std::vector<double> mean_baseline_psd(const float* records, std::size_t count, std::size_t n, std::size_t segment,
                                       double dt_ns, double tau_ns, int order, int threads) {
   const std::size_t m = std::min(segment, n);

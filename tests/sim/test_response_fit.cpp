@@ -18,14 +18,6 @@ namespace {
 using wl::sim::ChannelResponse;
 using wl::sim::RecordSample;
 
-TEST(SimResponseFit, WassersteinIsTheAreaBetweenTheCdfs) {
-  EXPECT_DOUBLE_EQ(wl::sim::w1_distance({0, 1, 3}, {5, 6, 8}), 5.0);  // a shift
-  // scipy.stats.wasserstein_distance([0, 0, 1], [0, 1, 1]) = 1/3; unequal sizes; NaN ignored.
-  EXPECT_NEAR(wl::sim::w1_distance({0, 0, 1}, {0, 1, 1}), 1.0 / 3.0, 1e-12);
-  EXPECT_NEAR(wl::sim::w1_distance({0, 1}, {0, NAN}), 0.5, 1e-12);
-  EXPECT_TRUE(std::isnan(wl::sim::w1_distance({NAN}, {1.0})));
-}
-
 TEST(SimResponseFit, ChannelChangesTheDecayGainAndPedestalOnly) {
   const double dt = 10, base = 800, amp = 3000, tau_s = 70000, tau_t = 40000;
   const std::size_t n = 3000, start = 1000;

@@ -109,10 +109,6 @@ std::string response_fit_json(const ResponseFit& fit);
 
 // ---- Pieces of the fit, pure, for tests ----
 
-// Exact W1 between the finite values of two samples (NaN when either has none): the area
-// between their step CDFs, as fidelity's (which this module cannot link: it needs libtorch).
-double w1_distance(std::vector<double> a, std::vector<double> b);
-
 // Mean one-sided periodogram (ADC^2/MHz, bins 0..segment/2) of the first `segment` samples of
 // each of count records of n samples (Hann window, each segment's mean removed), after
 // `order` poles of tau_ns (tau_ns <= 0: none). segment: a power of two <= n.

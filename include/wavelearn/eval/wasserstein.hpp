@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace wl::fidelity {
+namespace wl::eval {
 
 // Both samples sorted ascending, finite, non-empty (InputError otherwise); O(n + m).
 double wasserstein1_sorted(const std::vector<double>& a, const std::vector<double>& b);
@@ -21,4 +21,4 @@ double wasserstein1(std::vector<double> a, std::vector<double> b);
 // this factor: sqrt((1/n2 + 1/m2) / (1/n1 + 1/m1)). All sizes >= 1.
 double w1_size_factor(std::size_t n1, std::size_t m1, std::size_t n2, std::size_t m2);
 
-}  // namespace wl::fidelity
+}  // namespace wl::eval

@@ -13,11 +13,11 @@
 #include "test_paths.hpp"
 #include "wavelearn/core/error.hpp"
 #include "wavelearn/core/rng.hpp"
-#include "wavelearn/fidelity/wasserstein.hpp"
+#include "wavelearn/eval/wasserstein.hpp"
 
-using wl::fidelity::w1_size_factor;
-using wl::fidelity::wasserstein1;
-using wl::fidelity::wasserstein1_sorted;
+using wl::eval::w1_size_factor;
+using wl::eval::wasserstein1;
+using wl::eval::wasserstein1_sorted;
 
 TEST(Wasserstein, HandComputedValues) {
   EXPECT_DOUBLE_EQ(wasserstein1({0}, {1}), 1.0);
@@ -60,6 +60,15 @@ TEST(Wasserstein, NonFiniteValuesAndBadSamples) {
   EXPECT_THROW(wasserstein1_sorted({1, nan}, {1}), wl::core::InputError);
 }
 
+// The response fit's distances (src/sim/response_fit.cpp) are these.
+TEST(Wasserstein, AShiftUnequalSizesAndNaNs) {
+  EXPECT_DOUBLE_EQ(wasserstein1({0, 1, 3}, {5, 6, 8}), 5.0);  // a shift
+  // scipy.stats.wasserstein_distance([0, 0, 1], [0, 1, 1]) = 1/3; unequal sizes; NaN ignored.
+  EXPECT_NEAR(wasserstein1({0, 0, 1}, {0, 1, 1}), 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(wasserstein1({0, 1}, {0, NAN}), 0.5, 1e-12);
+  EXPECT_TRUE(std::isnan(wasserstein1({NAN}, {1.0})));
+}
+
 TEST(Wasserstein, SizeFactorScalesTheNoiseFloor) {
   // Halves of 1000 (500, 500) against 1000 vs 1000: sqrt((2/1000) / (2/500)) = 1/sqrt(2).
   EXPECT_NEAR(w1_size_factor(500, 500, 1000, 1000), 1.0 / std::sqrt(2.0), 1e-15);
@@ -94,7 +103,7 @@ TEST(Wasserstein, AgreesWithNumpy) {
     for (auto& x : a) fa << (x = std::round(rng.normal(1.0, 2.0) * 8) / 8) << "\n";  // ties included
     for (auto& x : b) fb << (x = rng.exponential(1.5)) << "\n";
   }
-  const std::string cmd = "/usr/bin/python3 " + std::string(WL_SOURCE_DIR) + "/tests/fidelity/w1_numpy.py " +
+  const std::string cmd = "/usr/bin/python3 " + std::string(WL_SOURCE_DIR) + "/tests/eval/w1_numpy.py " +
                           (dir / "a.txt").string() + " " + (dir / "b.txt").string() + " > " + (dir / "w1").string();
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   double numpy_w1 = NAN;

@@ -1,6 +1,6 @@
 // Exact W1 by a merge walk over the two sorted samples: between consecutive points of the
 // union both CDFs are constant, so the area is a sum of rectangles.
-#include "wavelearn/fidelity/wasserstein.hpp"
+#include "wavelearn/eval/wasserstein.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include "wavelearn/core/error.hpp"
 
-namespace wl::fidelity {
+namespace wl::eval {
 
 namespace {
 
@@ -58,4 +58,4 @@ double w1_size_factor(std::size_t n1, std::size_t m1, std::size_t n2, std::size_
   return std::sqrt((inv(n2) + inv(m2)) / (inv(n1) + inv(m1)));
 }
 
-}  // namespace wl::fidelity
+}  // namespace wl::eval
