@@ -24,6 +24,17 @@ std::string temp_file(const std::string& name) {
   return (fs::temp_directory_path() / ("wl_test_sim_" + std::to_string(::getpid()) + "_" + name)).string();
 }
 
+// A labelled file of `events` events written to `path` on 2 threads, without progress output.
+SimulateOptions quiet_options(std::size_t events, uint64_t seed, const std::string& path) {
+  SimulateOptions o;
+  o.n_events = events;
+  o.seed = seed;
+  o.quiet = true;
+  o.threads = 2;
+  o.out_path = path;
+  return o;
+}
+
 std::vector<float> read_all_waveforms(wl::io::WaveformReader& r) {
   std::vector<float> out(r.n_events() * r.n_samples());
   r.read_window(0, r.n_events(), 0, r.n_samples(), out.data());
@@ -84,13 +95,8 @@ TEST(SimSimulate, FileIsIdenticalForAnyThreadCountAndChunking) {
 // were 4-27 % off (gains differ by up to 33 % between detectors).
 TEST(SimSimulate, EveryDetectorIsCalibratedOnItsOwnLines) {
   const std::string path = temp_file("calib21.h5");
-  SimulateOptions o;
-  o.n_events = 2000;
-  o.seed = 21;
+  auto o = quiet_options(2000, 21, path);
   o.params.n_samples = 2500;
-  o.quiet = true;
-  o.threads = 2;
-  o.out_path = path;
   const auto summary = wl::sim::simulate_to_file(o);
   for (const auto& note : summary.notes) EXPECT_EQ(note.find("pooled calibration"), std::string::npos) << note;
   auto r = wl::io::open_reader(path);
@@ -113,13 +119,8 @@ class SimLabels : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     path_ = temp_file("labelled.h5");
-    SimulateOptions o;
-    o.n_events = 16000;
-    o.seed = 5;
+    auto o = quiet_options(16000, 5, path_);
     o.params.n_detectors = 1;
-    o.quiet = true;
-    o.threads = 2;
-    o.out_path = path_;
     summary_ = wl::sim::simulate_to_file(o);
     auto r = wl::io::open_reader(path_);
     for (const char* f : {"energy_label", "psd_label_low_avse", "psd_label_high_avse", "psd_label_dcr",
