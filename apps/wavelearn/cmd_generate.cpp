@@ -25,6 +25,8 @@ void setup(CLI::App& parent) {
       ->excludes(e);
   cmd->add_option("--seed", o->seed, "random seed (the same seed gives the same file)");
   cmd->add_option("--detector", o->detector, "generate for this detector only")->check(wl::app::count_range(0, 1 << 30));
+  cmd->add_option("--noise", o->noise, "library | model | denoised (default: the run's generate.noise; "
+                                      "docs/generative.md)");
   cmd->add_option("-o,--out", o->out, "output file (.h5)")->required()->check(wl::app::path_given());
   cmd->add_flag("--force", o->force, "replace an existing output file");
   cmd->callback([o, cmd] {

@@ -88,6 +88,8 @@ void check_diffusion_spec(const GeneratorSpec& s) {
   check_spec(ema >= 0.0 && ema < 1.0, "ema", "must be in [0, 1)");
   check_spec(eta >= 0.0 && eta <= 1.0, "eta", "must be in [0, 1]");
   check_spec(detail::extra_or(s, "x0_clip", 3.0) >= 0.0, "x0_clip", "must be >= 0 (0: off)");
+  const double ratio = detail::extra_or(s, "denoise_ratio", 3.0);
+  check_spec(ratio > 0.0 && ratio <= 100.0, "denoise_ratio", "must be in (0, 100]");
 }
 
 UNet1dOptions unet_options(const GeneratorSpec& s) {
@@ -140,18 +142,17 @@ class Ddpm final : public GeneratorModel {
     return losses(errors(*sampler(), x, c, rng));
   }
 
-  torch::Tensor sample(const torch::Tensor& c, uint64_t seed) override {
-    torch::NoGradGuard no_grad;
-    auto rng = detail::seeded_generator(seed);
-    const auto noise = torch::randn({c.size(0), spec_.samples}, rng);  // drawn whole: independent of chunking
-    std::vector<torch::Tensor> out;
-    for (int64_t begin = 0, chunk = 0; begin < c.size(0); begin += kSampleChunk, ++chunk) {
-      const int64_t end = std::min(c.size(0), begin + kSampleChunk);
-      auto step_rng = detail::seeded_generator(seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(chunk + 1)));
-      out.push_back(denoise(noise.slice(0, begin, end), c.slice(0, begin, end), step_rng));
-    }
-    if (out.empty()) return torch::empty({0, spec_.samples});
-    return torch::cat(out, 0) / kDataScale + kDataCentre;
+  torch::Tensor sample(const torch::Tensor& c, uint64_t seed) override { return sample_chunks(c, {}, seed); }
+
+  // The x0 estimate of each event at the last sampling level whose noise is still at least
+  // denoise_ratio (extra, default 3) times the event's own noise: below that the network can
+  // no longer tell the trace's noise from the diffusion's and keeps part of it; above it the
+  // estimate is the posterior mean, i.e. the pulse with its noise averaged out.
+  torch::Tensor sample_denoised(const torch::Tensor& c, const torch::Tensor& noise_sigma, uint64_t seed) override {
+    if (noise_sigma.dim() != 1 || noise_sigma.size(0) != c.size(0))
+      throw core::InputError("diffusion: one noise rms per event is needed to denoise");
+    const double ratio = detail::extra_or(spec_, "denoise_ratio", 3.0);
+    return sample_chunks(c, noise_sigma.to(torch::kFloat) * static_cast<float>(ratio * kDataScale), seed);
   }
 
   std::map<std::string, torch::Tensor> state() const override {
@@ -213,14 +214,36 @@ class Ddpm final : public GeneratorModel {
     return {torch::mse_loss(out, v), torch::mse_loss(eps_hat, eps).detach()};
   }
 
-  // DDIM from x_{T-1} = noise down to x_0 over the strided levels (model scale).
-  torch::Tensor denoise(torch::Tensor x, const torch::Tensor& c, torch::Generator& rng) {
+  // Samples in chunks of kSampleChunk; stop (B, model scale) as in denoise, or undefined.
+  torch::Tensor sample_chunks(const torch::Tensor& c, const torch::Tensor& stop, uint64_t seed) {
+    torch::NoGradGuard no_grad;
+    auto rng = detail::seeded_generator(seed);
+    const auto noise = torch::randn({c.size(0), spec_.samples}, rng);  // drawn whole: independent of chunking
+    std::vector<torch::Tensor> out;
+    for (int64_t begin = 0, chunk = 0; begin < c.size(0); begin += kSampleChunk, ++chunk) {
+      const int64_t end = std::min(c.size(0), begin + kSampleChunk);
+      auto step_rng = detail::seeded_generator(seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(chunk + 1)));
+      const auto part_stop = stop.defined() ? stop.slice(0, begin, end) : stop;
+      out.push_back(denoise(noise.slice(0, begin, end), c.slice(0, begin, end), part_stop, step_rng));
+    }
+    if (out.empty()) return torch::empty({0, spec_.samples});
+    return torch::cat(out, 0) / kDataScale + kDataCentre;
+  }
+
+  // DDIM from x_{T-1} = noise down to x_0 over the strided levels (model scale). With stop
+  // defined (B): event i's result is instead its x0 estimate at the last level t > 0 whose
+  // noise-to-signal sqrt((1 - ab_t) / ab_t) is >= stop_i (the first level's when none is).
+  torch::Tensor denoise(torch::Tensor x, const torch::Tensor& c, const torch::Tensor& stop, torch::Generator& rng) {
     auto& net = *sampler();
     const auto levels = sampling_levels(spec_.diffusion_steps, spec_.sampling_steps);
-    const auto ab = alpha_bar_.accessor<double, 1>(); 
+    const auto ab = alpha_bar_.accessor<double, 1>();
+    torch::Tensor result = stop.defined() ? torch::zeros_like(x) : torch::Tensor();
     for (std::size_t k = 0; k < levels.size(); ++k) {
       const int64_t t = levels[k];
       const double a = ab[t], a_prev = k + 1 < levels.size() ? ab[levels[k + 1]] : 1.0;
+      const double level_noise = std::sqrt((1.0 - a) / a);
+      // Denoising: once every event is below its stop, later levels change nothing.
+      if (stop.defined() && k > 0 && (t == 0 || (stop > level_noise).all().item<bool>())) break;
       const auto out = net.forward(x, torch::full({x.size(0)}, static_cast<float>(t)), c);
       auto eps = v_prediction_ ? std::sqrt(1.0 - a) * x + std::sqrt(a) * out : out;
       auto x0 = v_prediction_ ? std::sqrt(a) * x - std::sqrt(1.0 - a) * out
@@ -229,11 +252,15 @@ class Ddpm final : public GeneratorModel {
         x0 = x0.clamp(-x0_clip_, x0_clip_);
         eps = (x - std::sqrt(a) * x0) / std::sqrt(1.0 - a);
       }
+      if (stop.defined()) {
+        const auto keep = k == 0 ? torch::ones_like(stop, torch::kBool) : stop <= level_noise;
+        result = torch::where(keep.unsqueeze(1), x0, result);
+      }
       const double sigma = eta_ * std::sqrt((1.0 - a_prev) / (1.0 - a) * (1.0 - a / a_prev));
       x = std::sqrt(a_prev) * x0 + std::sqrt(std::max(0.0, 1.0 - a_prev - sigma * sigma)) * eps;
       if (sigma > 0.0) x = x + sigma * torch::randn(x.sizes(), rng);
     }
-    return x;
+    return stop.defined() ? result : x;
   }
 
   GeneratorSpec spec_;

@@ -58,14 +58,19 @@ GenConfig read_gen_config(const core::Config& c) {
   g.batch_size = c.get<int64_t>("train.batch_size", g.batch_size);
   require(g.batch_size >= 2 && g.batch_size <= 65536, "train.batch_size", "must be from 2 to 65536");
   g.noise = c.get<std::string>("generate.noise", g.noise);
-  require(g.noise == "library" || g.noise == "model", "generate.noise", "must be \"library\" or \"model\"");
+  check_noise_choice("", g.noise);
   return g;
 }
 
-void check_noise_choice(const std::string& type, const std::string& noise) {
+void check_noise_choice(const std::string& type, const std::string& noise, const std::string& key) {
+  const std::string what = key == "generate.noise" ? "config key 'generate.noise'" : key;
+  if (noise != "library" && noise != "model" && noise != "denoised")
+    throw InputError(what + " = \"" + noise + "\": must be \"library\", \"model\" or \"denoised\"");
   if (noise == "model" && (type == "autoencoder" || type == "vae"))
-    throw InputError("config key 'generate.noise' = \"model\": a " + type +
-                     " learns the mean shape, not the noise; use \"library\"");
+    throw InputError(what + " = \"model\": a " + type + " learns the mean shape, not the noise; use \"library\"");
+  if (noise == "denoised" && !type.empty() && type != "diffusion")
+    throw InputError(what + " = \"denoised\": only the diffusion model separates noise from the pulse (this run is a " +
+                     type + ")");
 }
 
 std::string history_csv(const std::vector<EpochRow>& rows) {

@@ -26,11 +26,14 @@ struct GenConfig {
   core::GroupBy group_by = core::GroupBy::kEvent;
   PrepSpec prep;
   int64_t epochs = 20, batch_size = 128;
-  std::string noise = "library";  // generate.noise: "library" | "model"
+  std::string noise = "library";  // generate.noise: "library" | "model" | "denoised"
 };
 GenConfig read_gen_config(const core::Config& config);
-// generate.noise = "model" needs a model that learns noise (gan, diffusion).
-void check_noise_choice(const std::string& type, const std::string& noise);
+// generate.noise: "model" needs a model that learns noise (gan, diffusion), "denoised" one
+// that can remove it (diffusion); type "" checks the value only. key names the setting in
+// the error (the config key, or generate's --noise).
+void check_noise_choice(const std::string& type, const std::string& noise,
+                        const std::string& key = "generate.noise");
 
 struct Tensors {
   torch::Tensor x, c;  // (N, L), (N, C)

@@ -146,6 +146,21 @@ RenderRequest request_for(const RenderModel& m, const Plan& p, std::size_t i, co
   return r;
 }
 
+// Each event's library noise rms over its pulse height (gain x energy): the noise of its
+// normalised shape, which the denoising sampler removes (generate.noise = "denoised").
+torch::Tensor noise_in_shape_units(const RenderModel& m, const Plan& p, std::size_t first, std::size_t count) {
+  std::vector<double> rms_adc;
+  for (const auto& d : m.detectors) rms_adc.push_back(noise_rms_adc(d));
+  auto sigma = torch::empty({static_cast<int64_t>(count)}, torch::kFloat);
+  auto a = sigma.accessor<float, 1>();
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto slot = static_cast<std::size_t>(p.slot[first + k]);
+    const double e = std::clamp(p.energy_kev[first + k], m.energy_min_kev, m.energy_max_kev);
+    a[static_cast<int64_t>(k)] = static_cast<float>(rms_adc[slot] / (m.detectors[slot].gain_adc_per_kev * e));
+  }
+  return sigma;
+}
+
 // Samples and renders events [first, first + count) into out (count x trace_samples).
 void generate_chunk(Loaded& l, const Plan& p, const GenerateOptions& o, std::size_t first, std::size_t count,
                     std::vector<float>& out, std::vector<int32_t>& tp0_out) {
@@ -158,7 +173,11 @@ void generate_chunk(Loaded& l, const Plan& p, const GenerateOptions& o, std::siz
   }
   const auto C = m.conditions();
   const auto ct = torch::from_blob(cond.data(), {static_cast<int64_t>(count), C}, torch::kFloat);
-  const auto shapes = l.model->sample(ct, detail::step_seed(o.seed, -2, static_cast<int64_t>(first))).contiguous();
+  const auto seed = detail::step_seed(o.seed, -2, static_cast<int64_t>(first));
+  const bool denoised = l.info.noise == "denoised";
+  const auto shapes = (denoised ? l.model->sample_denoised(ct, noise_in_shape_units(m, p, first, count), seed)
+                                : l.model->sample(ct, seed))
+                          .contiguous();
   const float* s = shapes.data_ptr<float>();
   const auto n = static_cast<std::size_t>(m.trace_samples), L = static_cast<std::size_t>(m.window_samples);
   out.resize(count * n);
@@ -167,7 +186,7 @@ void generate_chunk(Loaded& l, const Plan& p, const GenerateOptions& o, std::siz
     for (std::size_t k = b; k < e; ++k) {
       core::Rng rng(o.seed + kRenderStream, first + k);
       auto r = request_for(m, p, first + k, rng);
-      r.window_noise = l.info.noise == "library";
+      r.window_noise = l.info.noise != "model";
       tp0_out[first + k] = static_cast<int32_t>(r.tp0);
       std::copy(s + k * L, s + (k + 1) * L, shape.begin());
       restore_baseline(shape.data(), m.window_samples, m.pre_samples);
@@ -209,6 +228,10 @@ void write_fields(io::MjdWriter& w, const Loaded& l, const Plan& p, const std::v
 GenerateSummary generate_file(const GenerateOptions& o) {
   at::set_num_threads(core::resolve_threads(o.threads));
   auto l = open_generator(o.model);
+  if (!o.noise.empty()) {
+    detail::check_noise_choice(l.info.spec.type, o.noise, "--noise");
+    l.info.noise = o.noise;
+  }
   Plan p;
   if (o.energy_from.empty())
     plan_drawn(o, l.render, p);

@@ -53,6 +53,11 @@ class GeneratorModel {
   virtual StepLosses evaluate(const torch::Tensor& x, const torch::Tensor& c, uint64_t seed) = 0;
   // New normalised shapes (B, L) for conditions c (B, C); reproducible from seed.
   virtual torch::Tensor sample(const torch::Tensor& c, uint64_t seed) = 0;
+  // Noiseless shapes (generate.noise = "denoised"): a model that can separate the traces'
+  // noise from the pulse returns its estimate of the pulse without it, given each event's
+  // noise rms in shape units, noise_sigma (B); the run then adds recorded noise. Default:
+  // InputError (only the diffusion model denoises).
+  virtual torch::Tensor sample_denoised(const torch::Tensor& c, const torch::Tensor& noise_sigma, uint64_t seed);
   // Every tensor that must be saved to resume exactly (parameters, buffers, optimiser state),
   // by stable names; load_state puts them back (InputError naming the key when one is missing
   // or has another shape).

@@ -24,7 +24,8 @@ const std::vector<std::string>& generator_extra_keys(const std::string& type) {
   static const std::vector<std::string> vae = {"hidden", "recon_sigma"};
   static const std::vector<std::string> gan = {"ema", "beta1", "beta2"};
   static const std::vector<std::string> diffusion = {"linear_schedule", "ema", "eta", "x0_clip",
-                                                     "beta1", "beta2", "attention", "v_prediction"};
+                                                     "beta1", "beta2", "attention", "v_prediction",
+                                                     "denoise_ratio"};
   static const std::vector<std::string> cyclegan = {"cycle_weight", "identity_weight", "attention", "beta1", "beta2"};
   static const std::vector<std::string> none;
   if (type == "autoencoder") return autoencoder;
@@ -33,6 +34,10 @@ const std::vector<std::string>& generator_extra_keys(const std::string& type) {
   if (type == "diffusion") return diffusion;
   if (type == "cyclegan") return cyclegan;
   return none;
+}
+
+torch::Tensor GeneratorModel::sample_denoised(const torch::Tensor&, const torch::Tensor&, uint64_t) {
+  throw core::InputError("generate.noise = \"denoised\": a " + type() + " cannot separate noise from the pulse (diffusion only)");
 }
 
 void GeneratorModel::set_target_domain(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,

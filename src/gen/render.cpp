@@ -94,6 +94,12 @@ void render_trace(const RenderModel& m, const float* shape, const RenderRequest&
   }
 }
 
+double noise_rms_adc(const DetectorRender& d) {
+  double sum = 0.0;
+  for (const float v : d.noise) sum += static_cast<double>(v) * v;
+  return d.noise.empty() ? 0.0 : std::sqrt(sum / static_cast<double>(d.noise.size()));
+}
+
 void restore_baseline(float* shape, int64_t window_samples, int64_t pre_samples) {
   const int64_t n = std::min(window_samples, pre_samples - 4);
   if (n < 4) return;

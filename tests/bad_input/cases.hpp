@@ -395,6 +395,10 @@ inline const std::vector<BadCase>& bad_input_cases() {
       // run directory the command created is removed again.
       {"train_diffusion_sampling_steps", "-q train --config {preset:diffusion} --data {base} --out {out} --set model.sampling_steps=500",
        "model.sampling_steps", "{out}"},
+      {"train_diffusion_denoise_ratio", "-q train --config {preset:diffusion} --data {base} --out {out} --set model.denoise_ratio=0",
+       "model.denoise_ratio", "{out}"},
+      {"train_vae_denoised", "-q train --config {preset:vae} --data {base} --out {out} --set generate.noise=denoised",
+       "generate.noise", "{out}"},
       {"train_gan_critic_steps", "-q train --config {preset:gan} --data {base} --out {out} --set model.critic_steps=0",
        "model.critic_steps", "{out}"},
       {"generate_classifier_run", "-q generate --model {run} --events 10 --out {out}", "not a generator", "{out}"},

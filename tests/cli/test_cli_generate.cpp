@@ -2,6 +2,7 @@
 // inspect and dsp read, reproducibly, and the refusals.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <algorithm>
 #include <fstream>
@@ -97,6 +98,32 @@ TEST(CliGenerate, GeneratedFileIsReadLikeARealOne) {
   EXPECT_NE(b, w);
 }
 
+// The diffusion preset's denoised rendering (the model's pulse estimate + recorded noise) and
+// the model's own noise, from one tiny run.
+TEST(CliGenerate, DiffusionGeneratesDenoisedAndWithItsOwnNoise) {
+  const std::string run = scratch() / "ddpm";
+  const auto t = run_cli("-q --threads 2 train --config " + std::string(WL_SOURCE_DIR) + "/configs/diffusion.toml --data " +
+                         sim() + " --out " + run + " --set data.window_samples=128 --set 'model.channels=[8, 16]'" +
+                         " --set model.diffusion_steps=20 --set model.sampling_steps=5 --set data.fit_events=300" +
+                         " --set train.batch_size=64 --set train.epochs=1");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(read_all(fs::path(run) / "generator.json").find("\"noise\": \"denoised\""), std::string::npos);
+  std::vector<std::vector<float>> traces;
+  for (const char* noise : {"", "--noise model"}) {
+    const std::string out = scratch() / (std::string("ddpm") + (*noise ? "_model" : "") + ".h5");
+    const auto g = run_cli("-q generate --model " + run + " --events 50 --energy-kev 1592.5 --seed 2 " + noise +
+                           " --out " + out);
+    ASSERT_EQ(g.status, 0) << noise << ": " << g.err;
+    auto reader = io::open_reader(out);
+    ASSERT_EQ(reader->n_events(), 50u);
+    std::vector<float> all(50 * 2500);
+    reader->read_window(0, 50, 0, 2500, all.data());
+    EXPECT_TRUE(std::all_of(all.begin(), all.end(), [](float v) { return std::isfinite(v); })) << noise;
+    traces.push_back(all);
+  }
+  EXPECT_NE(traces[0], traces[1]);
+}
+
 TEST(CliGenerate, EnergyFromMatchesTheReferenceEventByEvent) {
   const std::string out = scratch() / "gen_ref.h5";
   const auto g = run_cli("-q generate --model " + vae_run() + " --energy-from " + sim() + " --events 200 --out " + out);
@@ -135,6 +162,13 @@ TEST(CliGenerate, Refusals) {
   r = run_cli("-q generate --model " + vae_run() + " --events 10 --detector 5 --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--detector 5"), std::string::npos) << r.err;
+  // Denoising needs the diffusion model; a noise choice must be one of the three.
+  r = run_cli("-q generate --model " + vae_run() + " --events 10 --noise denoised --out " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--noise = \"denoised\": only the diffusion model"), std::string::npos) << r.err;
+  r = run_cli("-q generate --model " + vae_run() + " --events 10 --noise loud --out " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("must be \"library\", \"model\" or \"denoised\""), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
 }
 

@@ -42,6 +42,7 @@ struct GenerateOptions {
   std::string energy_from;  // a file whose events' energies (detectors, topology) are used
   uint64_t seed = 1;
   int64_t detector = -1;    // -1: drawn like the training events
+  std::string noise;        // "": the run's generate.noise; else library | model | denoised
   bool force = false, quiet = false;
   int threads = 0;
 };

@@ -51,6 +51,9 @@ struct DetectorRender {
   int64_t fit_events = 0;            // training events of the fit (the detector's weight)
 };
 
+// Rms of a detector's noise library (ADC): the noise every rendered trace gets.
+double noise_rms_adc(const DetectorRender& d);
+
 struct RenderModel {
   int64_t trace_samples = 0, window_samples = 0, pre_samples = 0, segment_samples = 0;
   double sample_period_ns = 10.0;
