@@ -27,6 +27,7 @@ constexpr uint64_t kRenderStream = 1ull << 40;     // render draws, apart from t
 
 struct Loaded {
   RenderModel render;
+  std::vector<double> noise_rms_adc;  // per detector slot: its library's rms
   detail::GeneratorInfo info;
   std::unique_ptr<GeneratorModel> model;
 };
@@ -43,6 +44,7 @@ Loaded open_generator(const std::filesystem::path& run_dir) {
   Loaded l;
   l.info = detail::read_generator_info(run_dir);
   l.render = load_render_model(run_dir);
+  for (const auto& d : l.render.detectors) l.noise_rms_adc.push_back(noise_rms_adc(d));
   l.model = make_generator(l.info.spec);
   l.model->load_state(detail::load_state_file(run_dir / "model.pt").tensors);
   return l;
@@ -148,15 +150,14 @@ RenderRequest request_for(const RenderModel& m, const Plan& p, std::size_t i, co
 
 // Each event's library noise rms over its pulse height (gain x energy): the noise of its
 // normalised shape, which the denoising sampler removes (generate.noise = "denoised").
-torch::Tensor noise_in_shape_units(const RenderModel& m, const Plan& p, std::size_t first, std::size_t count) {
-  std::vector<double> rms_adc;
-  for (const auto& d : m.detectors) rms_adc.push_back(noise_rms_adc(d));
+torch::Tensor noise_in_shape_units(const Loaded& l, const Plan& p, std::size_t first, std::size_t count) {
+  const auto& m = l.render;
   auto sigma = torch::empty({static_cast<int64_t>(count)}, torch::kFloat);
   auto a = sigma.accessor<float, 1>();
   for (std::size_t k = 0; k < count; ++k) {
     const auto slot = static_cast<std::size_t>(p.slot[first + k]);
     const double e = std::clamp(p.energy_kev[first + k], m.energy_min_kev, m.energy_max_kev);
-    a[static_cast<int64_t>(k)] = static_cast<float>(rms_adc[slot] / (m.detectors[slot].gain_adc_per_kev * e));
+    a[static_cast<int64_t>(k)] = static_cast<float>(l.noise_rms_adc[slot] / (m.detectors[slot].gain_adc_per_kev * e));
   }
   return sigma;
 }
@@ -175,7 +176,7 @@ void generate_chunk(Loaded& l, const Plan& p, const GenerateOptions& o, std::siz
   const auto ct = torch::from_blob(cond.data(), {static_cast<int64_t>(count), C}, torch::kFloat);
   const auto seed = detail::step_seed(o.seed, -2, static_cast<int64_t>(first));
   const bool denoised = l.info.noise == "denoised";
-  const auto shapes = (denoised ? l.model->sample_denoised(ct, noise_in_shape_units(m, p, first, count), seed)
+  const auto shapes = (denoised ? l.model->sample_denoised(ct, noise_in_shape_units(l, p, first, count), seed)
                                 : l.model->sample(ct, seed))
                           .contiguous();
   const float* s = shapes.data_ptr<float>();

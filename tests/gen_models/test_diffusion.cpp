@@ -17,6 +17,12 @@ void train(GeneratorModel& m, int64_t from_step, int64_t to_step) {
   }
 }
 
+// Spread of the flat start of each shape (its first 12 samples) about its own mean.
+double baseline_noise(const torch::Tensor& x) {
+  const auto base = x.slice(1, 0, 12);
+  return (base - base.mean(1, true)).std().item<double>();
+}
+
 TEST(Diffusion, LearnsToyShapesAndCondition) {
   torch::manual_seed(1);
   auto spec = small_spec("diffusion", kLength);
@@ -31,20 +37,13 @@ TEST(Diffusion, LearnsToyShapesAndCondition) {
   const double sharp = mean_max_slope(m->sample(constant_conditions(256, 0.05), 4));
   const double broad = mean_max_slope(m->sample(constant_conditions(256, 0.95), 4));
   // Noise in the flat baseline: the toy's is 0.01; badly denoised samples come out ~0.4.
-  const auto base = m->sample(probe.c, 6).slice(1, 0, 12);
-  const double noise = (base - base.mean(1, true)).std().item<double>();
+  const double noise = baseline_noise(m->sample(probe.c, 6));
   std::printf("diffusion: eps mse %.4f -> %.4f, mean-shape rms %.4f, max slope c=0.05 %.4f c=0.95 %.4f, "
               "baseline noise %.4f (toy 0.01)\n", mse_before, mse_after, shape_rms, sharp, broad, noise);
   EXPECT_LT(mse_after, 0.5 * mse_before);
   EXPECT_LT(shape_rms, 0.05);
   EXPECT_GT(sharp, 1.5 * broad);
   EXPECT_LT(noise, 0.05);
-
-}
-
-double baseline_noise(const torch::Tensor& x) {
-  const auto base = x.slice(1, 0, 12);
-  return (base - base.mean(1, true)).std().item<double>();
 }
 
 // Denoised sampling (generate.noise = "denoised") on toy shapes with noise 0.1: the same
